@@ -1,0 +1,1 @@
+"""HTTP routes: they translate HTTP to service calls and nothing more."""

@@ -1,0 +1,19 @@
+"""Public health summary; spends no tokens."""
+
+from fastapi import APIRouter
+
+from llm_starter_api import __version__
+from llm_starter_api.deps import ResourcesDep
+from llm_starter_models import HealthResponse
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+async def health(resources: ResourcesDep) -> HealthResponse:
+    """Whether the service and its model are available."""
+    return HealthResponse(
+        status="healthy",
+        version=__version__,
+        ai_model_available=resources.agents.model_id != "",
+    )

@@ -1,0 +1,87 @@
+"""Text processing routes: thin translations to TextService and BatchRunner."""
+
+from fastapi import APIRouter, Depends
+
+from llm_starter_api import __version__
+from llm_starter_api.deps import (
+    BatchRunnerDep,
+    CurrentKey,
+    ResourcesDep,
+    SettingsDep,
+    TextServiceDep,
+    require_api_key,
+)
+from llm_starter_api.errors import NotFound
+from llm_starter_api.text.batch import owner_of
+from llm_starter_api.text.operations import catalog
+from llm_starter_models import (
+    BatchTextProcessingRequest,
+    BatchTextProcessingResponse,
+    ErrorResponse,
+    HealthResponse,
+    OperationsResponse,
+    TextProcessingRequest,
+    TextProcessingResponse,
+)
+
+_ERRORS = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in {
+        401: "Missing or invalid API key",
+        422: "Invalid input: the body names each field and reason",
+        502: "The model provider rejected the request",
+        503: "The model provider is temporarily unavailable (Retry-After)",
+    }.items()
+}
+
+router = APIRouter(
+    prefix="/text_processing",
+    tags=["text processing"],
+    dependencies=[Depends(require_api_key)],
+    responses=_ERRORS,  # type: ignore[arg-type]  # FastAPI types the keys as int | str
+)
+
+
+@router.get("/operations")
+async def operations(settings: SettingsDep) -> OperationsResponse:
+    """The operations, their options with ranges, and this server's input limits."""
+    return OperationsResponse(
+        operations=catalog(),
+        max_text_length=settings.max_text_length,
+        max_batch_size=settings.max_batch_size,
+    )
+
+
+@router.post("/process")
+async def process(
+    request: TextProcessingRequest, service: TextServiceDep
+) -> TextProcessingResponse:
+    """Run one operation on one text."""
+    return await service.process(request)
+
+
+@router.post("/batch_process")
+async def batch_process(
+    batch: BatchTextProcessingRequest, runner: BatchRunnerDep, key: CurrentKey
+) -> BatchTextProcessingResponse:
+    """Run several requests; each item reports its own success or failure."""
+    return await runner.run(batch, owner=owner_of(key))
+
+
+@router.get("/batch_status/{batch_id}", responses={404: {"model": ErrorResponse}})
+async def batch_status(
+    batch_id: str, resources: ResourcesDep, key: CurrentKey
+) -> BatchTextProcessingResponse:
+    """The stored outcome of a finished batch, kept for the retention period."""
+    outcome = resources.batch_store.get(owner_of(key), batch_id)
+    if outcome is None:
+        raise NotFound(f"No finished batch {batch_id!r} is known (unknown, expired, or not yours)")
+    return outcome
+
+
+@router.get("/health")
+async def text_health(resources: ResourcesDep) -> HealthResponse:
+    """Health of the text-processing service."""
+    return HealthResponse(
+        status="healthy", version=__version__, ai_model_available=bool(resources.agents.model_id)
+    )

@@ -1,0 +1,61 @@
+"""Dependency aliases: settings, services and the caller's API key, from the app's resources."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from llm_starter_api.config import Settings
+from llm_starter_api.errors import Unauthorized
+from llm_starter_api.infra.security.auth import APIKeys, presented_key
+from llm_starter_api.resources import Resources
+from llm_starter_api.text.batch import BatchRunner
+from llm_starter_api.text.service import TextService
+
+
+def get_resources(request: Request) -> Resources:
+    """What the lifespan created."""
+    resources: Resources = request.app.state.resources
+    return resources
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_api_keys(request: Request) -> APIKeys:
+    """The accepted API keys."""
+    keys: APIKeys = request.app.state.api_keys
+    return keys
+
+
+def require_api_key(
+    request: Request, keys: Annotated[APIKeys, Depends(get_api_keys)]
+) -> str | None:
+    """The caller's valid key (None when the API runs open); 401 otherwise."""
+    key = presented_key(request)
+    if keys.open:
+        return None
+    if key is None or not keys.valid(key):
+        raise Unauthorized()
+    return key
+
+
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CurrentKey = Annotated[str | None, Depends(require_api_key)]
+
+
+def get_text_service(resources: ResourcesDep) -> TextService:
+    """The text service."""
+    return resources.text_service
+
+
+def get_batch_runner(resources: ResourcesDep) -> BatchRunner:
+    """The batch runner."""
+    return resources.batch_runner
+
+
+TextServiceDep = Annotated[TextService, Depends(get_text_service)]
+BatchRunnerDep = Annotated[BatchRunner, Depends(get_batch_runner)]

@@ -1,0 +1,1 @@
+"""Infrastructure services; they know nothing of text processing."""

@@ -1,0 +1,1 @@
+"""Request ids, and later metrics, logs and probes."""

@@ -1,0 +1,1 @@
+"""API keys, and later rate and request limits."""

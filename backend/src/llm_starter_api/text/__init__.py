@@ -1,0 +1,1 @@
+"""The domain: text operations, their agents and prompts, batches."""

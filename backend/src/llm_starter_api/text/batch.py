@@ -1,0 +1,113 @@
+"""Batches: bounded concurrency, a readable outcome per item, outcomes kept for a while."""
+
+import asyncio
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from llm_starter_api.errors import AppError, InvalidInput
+from llm_starter_api.text.service import TextService
+from llm_starter_models import (
+    BatchItemStatus,
+    BatchTextProcessingItem,
+    BatchTextProcessingRequest,
+    BatchTextProcessingResponse,
+    TextProcessingRequest,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    owner: str
+    expires_at: float
+    outcome: BatchTextProcessingResponse
+
+
+class BatchStore:
+    """Finished batches by id, for a retention period, readable only by the caller who ran them."""
+
+    def __init__(self, *, retention_seconds: float) -> None:
+        self.retention_seconds = retention_seconds
+        self._batches: dict[str, _Stored] = {}
+
+    def put(self, owner: str, outcome: BatchTextProcessingResponse) -> None:
+        """Keep an outcome; expired ones are dropped on the way."""
+        now = time.monotonic()
+        self._batches = {k: v for k, v in self._batches.items() if v.expires_at > now}
+        self._batches[outcome.batch_id] = _Stored(owner, now + self.retention_seconds, outcome)
+
+    def get(self, owner: str, batch_id: str) -> BatchTextProcessingResponse | None:
+        """The outcome, or None when unknown, expired or someone else's."""
+        stored = self._batches.get(batch_id)
+        if stored is None or stored.expires_at <= time.monotonic() or stored.owner != owner:
+            return None
+        return stored.outcome
+
+
+def _failed(index: int, error: str) -> BatchTextProcessingItem:
+    return BatchTextProcessingItem(request_index=index, status=BatchItemStatus.FAILED, error=error)
+
+
+def owner_of(api_key: str | None) -> str:
+    """A stable, non-reversible owner tag for an API key (or the open API)."""
+    if api_key is None:
+        return "anonymous"
+    return hashlib.sha256(api_key.encode()).hexdigest()[:32]
+
+
+class BatchRunner:
+    """Runs the requests of a batch with at most `concurrency` in flight."""
+
+    def __init__(
+        self, service: TextService, store: BatchStore, *, max_size: int, concurrency: int
+    ) -> None:
+        self.service = service
+        self.store = store
+        self.max_size = max_size
+        self.concurrency = concurrency
+
+    async def run(
+        self, batch: BatchTextProcessingRequest, *, owner: str
+    ) -> BatchTextProcessingResponse:
+        """Process every item; one item's failure never fails the batch."""
+        if len(batch.requests) > self.max_size:
+            raise InvalidInput(
+                f"requests: {len(batch.requests)} items is over this server's batch limit of "
+                f"{self.max_size}",
+                details={"errors": [{"field": "requests", "reason": "too many items"}]},
+            )
+        started = time.perf_counter()
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def one(index: int, request: TextProcessingRequest) -> BatchTextProcessingItem:
+            async with limit:
+                try:
+                    response = await self.service.process(request)
+                except AppError as exc:
+                    return _failed(index, exc.message)
+                except Exception:
+                    # One item's unforeseen failure must not sink its siblings; logged, never echoed.
+                    logger.exception("batch item failed", extra={"request_index": index})
+                    return _failed(index, AppError.default_message)
+            return BatchTextProcessingItem(
+                request_index=index, status=BatchItemStatus.COMPLETED, response=response
+            )
+
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(i, r)) for i, r in enumerate(batch.requests)]
+        items = [task.result() for task in tasks]
+        failed = sum(item.status is BatchItemStatus.FAILED for item in items)
+        outcome = BatchTextProcessingResponse(
+            batch_id=batch.batch_id or f"batch_{uuid.uuid4().hex}",
+            total_requests=len(items),
+            completed=len(items) - failed,
+            failed=failed,
+            results=items,
+            total_processing_time=time.perf_counter() - started,
+        )
+        self.store.put(owner, outcome)
+        return outcome
