@@ -5,12 +5,13 @@ import random
 from datetime import UTC, datetime
 
 import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+
 from llm_starter_models import (
     BatchTextProcessingRequest,
     TextProcessingRequest,
     TextProcessingResponse,
 )
-from pytest_benchmark.fixture import BenchmarkFixture
 
 _VOCABULARY = (
     "model language service request response cache latency provider summary system user "

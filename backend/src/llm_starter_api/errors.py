@@ -80,6 +80,16 @@ def error_response(
     )
 
 
+def error_body(request: Request, error: AppError) -> ErrorResponse:
+    """The error body for an error, e.g. inside an event stream."""
+    return ErrorResponse(
+        error=error.message,
+        error_code=error.error_code,
+        details=error.details,
+        request_id=getattr(request.state, "request_id", None),
+    )
+
+
 def _render(
     request: Request,
     status_code: int,

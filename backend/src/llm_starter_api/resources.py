@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from pydantic_ai.models import Model
+
 from llm_starter_api.config import Settings
 from llm_starter_api.llm.models import build_model, model_settings
 from llm_starter_api.text.agents import Agents, build_agents
@@ -17,13 +19,13 @@ class Resources:
     text_service: TextService
     batch_store: BatchStore
     batch_runner: BatchRunner
+    model: Model
 
     @classmethod
     def create(cls, settings: Settings) -> "Resources":
         """Build the model, the agents and the services that use them."""
-        agents = build_agents(
-            build_model(settings), model_settings(settings), model_id=settings.llm_model
-        )
+        model = build_model(settings)
+        agents = build_agents(model, model_settings(settings), model_id=settings.llm_model)
         service = TextService(
             agents,
             max_text_length=settings.max_text_length,
@@ -36,7 +38,10 @@ class Resources:
             max_size=settings.max_batch_size,
             concurrency=settings.batch_concurrency,
         )
-        return cls(agents, service, store, runner)
+        return cls(agents, service, store, runner, model)
 
     async def aclose(self) -> None:
-        """Release what the resources hold (provider HTTP clients are pooled by pydantic-ai)."""
+        """Close the HTTP client the model's provider opened; its connections belong to this loop."""
+        # pydantic-ai closes a provider's own client when its context exits, so enter one to exit it.
+        async with self.model:
+            pass

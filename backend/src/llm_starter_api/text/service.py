@@ -2,9 +2,11 @@
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic_ai.exceptions import AgentRunError
+from pydantic_ai.usage import RunUsage
 
 from llm_starter_api.errors import InvalidInput
 from llm_starter_api.llm.errors import to_app_error
@@ -20,6 +22,8 @@ from llm_starter_models import (
     TextProcessingResponse,
 )
 from llm_starter_models import TextProcessingOperation as Op
+
+STREAMING_OPERATIONS = (Op.SUMMARIZE, Op.QA)
 
 
 class TextService:
@@ -39,23 +43,15 @@ class TextService:
                 details={"errors": [{"field": "text", "reason": "too long"}]},
             )
 
-    async def process(self, request: TextProcessingRequest) -> TextProcessingResponse:
-        """Process one request; provider failures become transient (503) or permanent (502)."""
-        self.check(request)
-        started = time.perf_counter()
-        task = Task(
+    def _task(self, request: TextProcessingRequest) -> Task:
+        return Task(
             operation=request.operation.value,
             document=request.text,
             question=request.question if request.operation is Op.QA else None,
             options=effective_options(request),
         )
-        agent = self.agents[request.operation]
-        try:
-            async with asyncio.timeout(self.timeout_seconds):
-                run = await agent.run(task.render())
-        except (TimeoutError, AgentRunError) as exc:
-            raise to_app_error(exc) from exc
-        usage = run.usage
+
+    def _metadata(self, request: TextProcessingRequest, usage: RunUsage) -> dict[str, Any]:
         metadata: dict[str, Any] = {
             "word_count": len(request.text.split()),
             "model": self.agents.model_id,
@@ -65,10 +61,57 @@ class TextService:
         }
         if self.agents.model_id == "local":
             metadata["engine"] = "extractive"
+        return metadata
+
+    async def process(self, request: TextProcessingRequest) -> TextProcessingResponse:
+        """Process one request; provider failures become transient (503) or permanent (502)."""
+        self.check(request)
+        started = time.perf_counter()
+        agent = self.agents[request.operation]
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                run = await agent.run(self._task(request).render())
+        except (TimeoutError, AgentRunError) as exc:
+            raise to_app_error(exc) from exc
         return _response(
             request.operation,
             run.output,
-            metadata=metadata,
+            metadata=self._metadata(request, run.usage),
+            processing_time=time.perf_counter() - started,
+        )
+
+    def check_streamable(self, request: TextProcessingRequest) -> None:
+        """Refuse, before any streaming starts, what cannot be streamed."""
+        self.check(request)
+        if request.operation not in STREAMING_OPERATIONS:
+            raise InvalidInput(
+                f"operation: {request.operation.value} does not stream; streaming supports "
+                + ", ".join(op.value for op in STREAMING_OPERATIONS)
+                + " (use /process for the others)",
+                details={"errors": [{"field": "operation", "reason": "does not stream"}]},
+            )
+
+    async def stream(
+        self, request: TextProcessingRequest
+    ) -> AsyncIterator[str | TextProcessingResponse]:
+        """Text chunks as the model writes them, then the full response."""
+        self.check_streamable(request)
+        started = time.perf_counter()
+        agent = self.agents[request.operation]
+        try:
+            async with (
+                asyncio.timeout(self.timeout_seconds),
+                agent.run_stream(self._task(request).render()) as run,
+            ):
+                async for chunk in run.stream_text(delta=True, debounce_by=None):
+                    yield chunk
+                output = await run.get_output()
+        except (TimeoutError, AgentRunError) as exc:
+            raise to_app_error(exc) from exc
+        yield _response(
+            request.operation,
+            output,
+            metadata=self._metadata(request, run.usage),
             processing_time=time.perf_counter() - started,
         )
 

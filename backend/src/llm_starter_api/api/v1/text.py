@@ -1,6 +1,10 @@
 """Text processing routes: thin translations to TextService and BatchRunner."""
 
-from fastapi import APIRouter, Depends
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from llm_starter_api import __version__
 from llm_starter_api.deps import (
@@ -11,7 +15,7 @@ from llm_starter_api.deps import (
     TextServiceDep,
     require_api_key,
 )
-from llm_starter_api.errors import NotFound
+from llm_starter_api.errors import AppError, NotFound, error_body
 from llm_starter_api.text.batch import owner_of
 from llm_starter_api.text.operations import catalog
 from llm_starter_models import (
@@ -58,6 +62,29 @@ async def process(
 ) -> TextProcessingResponse:
     """Run one operation on one text."""
     return await service.process(request)
+
+
+def _streamable(request: TextProcessingRequest, service: TextServiceDep) -> TextProcessingRequest:
+    # Checked before the stream opens, so bad input gets a plain 4xx rather than an error event.
+    service.check_streamable(request)
+    return request
+
+
+@router.post("/process/stream", response_class=EventSourceResponse)
+async def process_stream(
+    request: Annotated[TextProcessingRequest, Depends(_streamable)],
+    service: TextServiceDep,
+    http: Request,
+) -> AsyncIterator[ServerSentEvent]:
+    """Stream summarize or qa as Server-Sent Events: `delta` chunks, then `done` or `error`."""
+    try:
+        async for item in service.stream(request):
+            if isinstance(item, str):
+                yield ServerSentEvent(event="delta", data={"text": item})
+            else:
+                yield ServerSentEvent(event="done", data=item)
+    except AppError as exc:
+        yield ServerSentEvent(event="error", data=error_body(http, exc))
 
 
 @router.post("/batch_process")

@@ -1,0 +1,22 @@
+"""The environment-variable document lists exactly the settings that exist."""
+
+import re
+from pathlib import Path
+
+from llm_starter_api.config import Settings
+
+DOC = Path(__file__).parents[2] / "docs" / "get-started" / "ENVIRONMENT_VARIABLES.md"
+
+
+def documented() -> set[str]:
+    return set(re.findall(r"^\| `([A-Z0-9_]+)` \|", DOC.read_text(encoding="utf-8"), re.MULTILINE))
+
+
+def test_every_setting_is_documented() -> None:
+    missing = {name.upper() for name in Settings.model_fields} - documented()
+    assert not missing, f"add to {DOC.name}: {sorted(missing)}"
+
+
+def test_every_documented_variable_exists() -> None:
+    stale = documented() - {name.upper() for name in Settings.model_fields}
+    assert not stale, f"remove from {DOC.name} or implement: {sorted(stale)}"
