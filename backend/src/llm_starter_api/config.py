@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     # The /internal admin API: on by default except in production.
     internal_api_enabled: bool | None = None
 
+    # --- Redis and the AI response cache (infra/cache) ---
+
+    # --- Resilience (infra/resilience) ---
+
+    # --- Security and observability (infra/security, infra/monitoring) ---
+
     @field_validator("additional_api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:

@@ -1,0 +1,59 @@
+# The project's command surface: the same targets run locally, in .ci/run and in GitHub Actions.
+# Recipes are POSIX sh (dash-safe). `make` alone lists the targets.
+.DEFAULT_GOAL := help
+
+PY ?= 3.13
+VENV := $(if $(filter 3.13,$(PY)),.venv,.venv-$(PY))
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+# pyenv's shims answer only for the active version, so ask pyenv for the interpreter itself.
+PYENV_PREFIX := $(shell pyenv prefix $(PY) 2>/dev/null)
+PYTHON := $(if $(PYENV_PREFIX),$(PYENV_PREFIX)/bin/python,$(PY))
+
+# uv from PATH, else a private copy bootstrapped into .tools/.
+UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
+RUN := $(UV) run --locked --python $(PYTHON)
+
+BENCH_JSON ?= .benchmarks/latest.json
+
+.PHONY: help install run test lint typecheck format bench clean
+
+help: ## list the targets (PY=3.12 selects another interpreter and venv)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+install: $(UV) ## sync the venv (.venv, or .venv-PY) with uv.lock, all workspace packages
+	$(UV) sync --locked --all-packages --python $(PYTHON)
+
+run: install ## start backend (:8000) and frontend (:8501); Ctrl-C stops both
+	$(RUN) python scripts/dev.py
+
+test: install ## run the test suite with coverage
+	$(RUN) pytest --cov --cov-report=term
+
+lint: install ## ruff check, ruff format --check and actionlint (runs all, fails if any fails)
+	rc=0; \
+	$(RUN) ruff check . || rc=1; \
+	$(RUN) ruff format --check . || rc=1; \
+	$(RUN) actionlint || rc=1; \
+	exit $$rc
+
+typecheck: install ## mypy --strict on the packages, scripts/ and benchmarks/
+	$(RUN) mypy
+	$(RUN) mypy scripts benchmarks
+
+format: install ## format and autofix with ruff
+	$(RUN) ruff format . && $(RUN) ruff check --fix .
+
+bench: install ## run benchmarks/bench_*.py, ratios to each group's baseline; JSON to BENCH_JSON
+	$(if $(BENCH_JSON),mkdir -p $(dir $(BENCH_JSON)))
+	$(RUN) pytest benchmarks -o python_files='bench_*.py' -o testpaths=benchmarks \
+		--benchmark-only --benchmark-sort=name -q $(if $(BENCH_JSON),--benchmark-json=$(BENCH_JSON))
+
+clean: ## delete caches and coverage files (keeps venvs and saved benchmarks)
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov dist build
+	find . \( -path ./.git -o -path './.venv*' -o -path ./.tools \) -prune \
+		-o -type d -name __pycache__ -prune -exec rm -rf {} +
