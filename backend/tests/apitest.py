@@ -17,7 +17,7 @@ type ClientFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient
 def make_settings(**overrides: Any) -> Settings:
     """Settings for tests: no .env file, the testing environment, one API key."""
     values: dict[str, Any] = {"environment": "testing", "api_key": API_KEY, **overrides}
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]  # pydantic-settings' init kwarg
+    return Settings(_env_file=None, **values)
 
 
 @asynccontextmanager

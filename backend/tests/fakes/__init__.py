@@ -1,0 +1,1 @@
+"""Fake services for tests: real sockets, scripted answers."""
