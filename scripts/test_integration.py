@@ -31,7 +31,9 @@ def free_port() -> int:
         return port
 
 
-def call(url: str, body: dict[str, Any] | None = None, *, key: str | None = API_KEY) -> tuple[int, Any]:
+def call(
+    url: str, body: dict[str, Any] | None = None, *, key: str | None = API_KEY
+) -> tuple[int, Any]:
     """(status, parsed JSON or text) of one HTTP request."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method="POST" if data else "GET")  # noqa: S310 - http://127.0.0.1 only
@@ -97,15 +99,21 @@ def main() -> int:
         wait_until(lambda: call(f"{backend}/v1/health")[0] == 200, "backend")
         print(f"backend on {backend}, redis: {os.environ.get('REDIS_URL', 'not configured')}")
         status, health = call(f"{backend}/v1/health", key=None)
-        check("health is public and healthy", status == 200 and health["status"] == "healthy", health)
+        check(
+            "health is public and healthy", status == 200 and health["status"] == "healthy", health
+        )
         status, _ = call(f"{backend}/v1/text_processing/operations", key="wrong")
         check("a wrong key is refused", status == 401, status)
         for operation in ("summarize", "sentiment", "key_points", "questions", "qa"):
             body = {"text": TEXT, "operation": operation, "question": "How tall are the towers?"}
             status, data = call(f"{backend}/v1/text_processing/process", body)
             check(f"{operation} answers", status == 200 and data["success"], data)
-        status, data = call(f"{backend}/v1/text_processing/process", {"text": "short", "operation": "qa"})
-        check("bad input is a 422 naming the field", status == 422 and "text" in data["error"], data)
+        status, data = call(
+            f"{backend}/v1/text_processing/process", {"text": "short", "operation": "qa"}
+        )
+        check(
+            "bad input is a 422 naming the field", status == 422 and "text" in data["error"], data
+        )
         batch = {"requests": [{"text": TEXT, "operation": "sentiment"}] * 3, "batch_id": "it-1"}
         status, data = call(f"{backend}/v1/text_processing/batch_process", batch)
         check("batch completes every item", status == 200 and data["completed"] == 3, data)
