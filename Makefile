@@ -34,11 +34,14 @@ run: install ## start backend (:8000) and frontend (:8501); Ctrl-C stops both
 test: install ## run the test suite with coverage
 	$(RUN) pytest --cov --cov-report=term
 
-lint: install ## ruff check, ruff format --check and actionlint (runs all, fails if any fails)
+lint: install ## ruff, actionlint, hadolint, compose and Kubernetes schemas (runs all, fails if any fails)
 	rc=0; \
 	$(RUN) ruff check . || rc=1; \
 	$(RUN) ruff format --check . || rc=1; \
 	$(RUN) actionlint || rc=1; \
+	$(RUN) hadolint backend/Dockerfile frontend/Dockerfile || rc=1; \
+	$(RUN) check-jsonschema --builtin-schema vendor.compose-spec compose.yaml compose.dev.yaml || rc=1; \
+	$(RUN) kubernetes-validate --strict --quiet deploy/k8s/*.yaml || rc=1; \
 	exit $$rc
 
 typecheck: install ## mypy --strict on the packages, scripts/ and benchmarks/
