@@ -1,0 +1,1 @@
+"""The AI response cache: protocol, memory and Redis tiers, keys, codec, single flight."""

@@ -1,0 +1,96 @@
+"""Cached values as bytes: JSON (orjson), zstd above a threshold, optionally Fernet-encrypted."""
+
+from typing import Any
+
+import orjson
+import zstandard
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+type Value = dict[str, Any]
+
+# The first byte says how the rest is written.
+PLAIN = b"\x00"
+ZSTD = b"\x01"
+FERNET = b"\x02"
+"""The rest is a Fernet token whose plaintext is itself a PLAIN or ZSTD value."""
+
+# A frame may claim any content size; refuse to allocate more than a cached answer can need.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
+
+
+class CorruptValue(Exception):
+    """Bytes that do not decode to a cached value: a miss, never an answer."""
+
+
+def fernet_keys(keys: str) -> MultiFernet:
+    """Comma-separated Fernet keys: the first encrypts, all decrypt (key rotation); ValueError if bad."""
+    parts = [key.strip() for key in keys.split(",") if key.strip()]
+    if not parts:
+        raise ValueError("no key given")
+    try:
+        return MultiFernet([Fernet(key) for key in parts])
+    except ValueError:
+        raise ValueError(
+            "not a valid Fernet key (32 url-safe base64-encoded bytes; generate one with "
+            '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`)'
+        ) from None
+
+
+class Codec:
+    """Encodes values for both cache tiers and decodes them, refusing anything unexpected."""
+
+    def __init__(
+        self,
+        *,
+        compression_threshold: int,
+        compression_level: int,
+        encryption: MultiFernet | None = None,
+    ) -> None:
+        self.compression_threshold = compression_threshold
+        self.encryption = encryption
+        self._compressor = zstandard.ZstdCompressor(level=compression_level)
+        self._decompressor = zstandard.ZstdDecompressor()
+
+    def encode(self, value: Value) -> bytes:
+        """Header byte plus JSON, compressed when large, then encrypted when a key is set."""
+        data = orjson.dumps(value)
+        if len(data) >= self.compression_threshold:
+            packed = ZSTD + self._compressor.compress(data)
+        else:
+            packed = PLAIN + data
+        if self.encryption is None:
+            return packed
+        return FERNET + self.encryption.encrypt(packed)
+
+    def decode(self, data: bytes) -> Value:
+        """The value, or CorruptValue; with encryption on, unencrypted values are refused."""
+        if self.encryption is not None:
+            if data[:1] != FERNET:
+                raise CorruptValue("not encrypted, but encryption is on")
+            try:
+                data = self.encryption.decrypt(data[1:])
+            except InvalidToken:
+                raise CorruptValue("cannot decrypt") from None
+        header, body = data[:1], memoryview(data)[1:]  # a view: no copy of the value
+        if header == ZSTD:
+            text: bytes | memoryview = self._decompress(body)
+        elif header == PLAIN:
+            text = body
+        else:
+            raise CorruptValue(f"unknown header {header!r}")
+        try:
+            value = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            raise CorruptValue("not JSON") from None
+        if not isinstance(value, dict):
+            raise CorruptValue("not a JSON object")
+        return value
+
+    def _decompress(self, body: memoryview) -> bytes:
+        try:
+            size = zstandard.frame_content_size(body)
+            if not 0 <= size <= MAX_DECODED_BYTES:
+                raise CorruptValue("zstd frame of unknown or excessive size")
+            return self._decompressor.decompress(body)
+        except zstandard.ZstdError:
+            raise CorruptValue("not a zstd frame") from None

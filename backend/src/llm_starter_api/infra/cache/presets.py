@@ -1,0 +1,75 @@
+"""Cache presets: small frozen sets of defaults that single CACHE_* settings override."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+type PresetName = Literal[
+    "disabled",
+    "minimal",
+    "simple",
+    "development",
+    "production",
+    "ai-development",
+    "ai-production",
+]
+
+_MB = 1024 * 1024
+_HOUR = 3600
+
+
+def _ttls(**seconds: int) -> Mapping[str, int]:
+    return MappingProxyType(seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class CachePreset:
+    """Defaults of the AI response cache."""
+
+    enabled: bool = True
+    default_ttl: int = _HOUR
+    operation_ttls: Mapping[str, int] = field(default_factory=lambda: _ttls())
+    """Seconds per operation name; operations not listed use `default_ttl`."""
+    memory_max_entries: int = 1000
+    memory_max_bytes: int = 64 * _MB
+    memory_ttl: int = 300
+    """Longest an entry stays in the memory tier in front of Redis (other processes may invalidate)."""
+    compression_threshold: int = 4096
+    """Values of at least this many bytes of JSON are compressed with zstd."""
+    compression_level: int = 3
+
+
+# Sentiment barely changes with wording; free-form answers are kept shorter.
+_AI_TTLS = _ttls(
+    summarize=2 * _HOUR, sentiment=24 * _HOUR, key_points=2 * _HOUR, questions=_HOUR, qa=_HOUR // 2
+)
+_AI_DEV_TTLS = _ttls(summarize=600, sentiment=1800, key_points=600, questions=600, qa=300)
+
+PRESETS: Mapping[PresetName, CachePreset] = MappingProxyType(
+    {
+        "disabled": CachePreset(enabled=False),
+        "minimal": CachePreset(
+            default_ttl=300, memory_max_entries=100, memory_max_bytes=8 * _MB, memory_ttl=60
+        ),
+        "simple": CachePreset(memory_max_entries=500, memory_max_bytes=32 * _MB),
+        "development": CachePreset(default_ttl=1800, memory_ttl=60),
+        "production": CachePreset(
+            memory_max_entries=2000,
+            memory_max_bytes=128 * _MB,
+            compression_threshold=1024,
+            compression_level=6,
+        ),
+        "ai-development": CachePreset(
+            default_ttl=1800, operation_ttls=_AI_DEV_TTLS, memory_ttl=60, compression_threshold=1024
+        ),
+        "ai-production": CachePreset(
+            default_ttl=2 * _HOUR,
+            operation_ttls=_AI_TTLS,
+            memory_max_entries=5000,
+            memory_max_bytes=256 * _MB,
+            compression_threshold=1024,
+            compression_level=6,
+        ),
+    }
+)

@@ -1,0 +1,138 @@
+"""ResponseCache: AI answers by key, one computation per key across requests and processes."""
+
+import asyncio
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any
+
+from llm_starter_api.infra.cache.codec import Value
+from llm_starter_api.infra.cache.keys import CacheKey, ai_key, ai_pattern
+from llm_starter_api.infra.cache.locks import RedisLocks
+from llm_starter_api.infra.cache.metrics import CacheMetrics
+from llm_starter_api.infra.cache.protocol import Cache, CacheStatus, Invalidated
+from llm_starter_api.infra.cache.single_flight import SingleFlight
+
+type Compute = Callable[[], Coroutine[Any, Any, Value]]
+
+_FIRST_POLL = 0.01
+_LONGEST_POLL = 0.25
+
+
+def storable(value: Value) -> bool:
+    """Only successful answers from the intended path: never a fallback marked `degraded`."""
+    metadata = value.get("metadata") or {}
+    return value.get("success", True) is True and not metadata.get("degraded")
+
+
+class ResponseCache:
+    """Looks answers up, computes a missing one once (per process, and per Redis when shared)."""
+
+    def __init__(
+        self,
+        cache: Cache | None,
+        *,
+        prefix: str,
+        default_ttl: int,
+        operation_ttls: Mapping[str, int],
+        locks: RedisLocks | None = None,
+        wait_seconds: float = 30.0,
+    ) -> None:
+        self.cache = cache
+        self.prefix = prefix
+        self.default_ttl = default_ttl
+        self.operation_ttls = dict(operation_ttls)
+        self.locks = locks
+        self.wait_seconds = wait_seconds
+        self.metrics = cache.metrics if cache is not None else CacheMetrics()
+        self._flight: SingleFlight[tuple[Value, bool]] = SingleFlight()
+
+    def key(
+        self, *, operation: str, model: str, prompt_version: str, inputs: Mapping[str, Any]
+    ) -> CacheKey:
+        """The key of one answer under this cache's prefix."""
+        return ai_key(
+            self.prefix,
+            operation=operation,
+            model=model,
+            prompt_version=prompt_version,
+            inputs=inputs,
+        )
+
+    def ttl(self, operation: str) -> int:
+        """Seconds an answer of `operation` is kept."""
+        return self.operation_ttls.get(operation, self.default_ttl)
+
+    async def get_or_compute(self, key: CacheKey, compute: Compute) -> tuple[Value, bool]:
+        """The answer, and whether it came without computing it here (cache or another caller)."""
+        if self.cache is None:
+            return await compute(), False
+        value = await self.cache.get(key.name)
+        self.metrics.count("miss" if value is None else "hit")
+        if value is not None:
+            return value, True
+        (value, computed), leader = await self._flight.run(
+            key.name, lambda: self._fill(key, compute)
+        )
+        if not leader:
+            self.metrics.count("coalesced")
+        return value, not (leader and computed)
+
+    async def _fill(self, key: CacheKey, compute: Compute) -> tuple[Value, bool]:
+        """Compute under the key's lock; while another process holds it, wait for its answer."""
+        assert self.cache is not None
+        if self.locks is None:
+            return await self._compute_and_store(key, compute), True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.wait_seconds
+        delay = _FIRST_POLL
+        waited = False
+        while (lease := await self.locks.acquire(key.lock_name)) is None:
+            if not waited:
+                self.metrics.count("lock_wait")
+                waited = True
+            if loop.time() >= deadline:
+                # Waited as long as a computation may take: compute rather than fail.
+                return await self._compute_and_store(key, compute), True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, _LONGEST_POLL)
+            if (value := await self.cache.get(key.name)) is not None:
+                return value, False
+        async with lease:
+            # The holder we waited for may have stored the answer just before releasing the lock.
+            if waited and (value := await self.cache.get(key.name)) is not None:
+                return value, False
+            return await self._compute_and_store(key, compute), True
+
+    async def _compute_and_store(self, key: CacheKey, compute: Compute) -> Value:
+        assert self.cache is not None
+        value = await compute()
+        if storable(value):
+            await self.cache.set(key.name, value, ttl=self.ttl(key.operation))
+            self.metrics.count("store")
+        else:
+            self.metrics.count("skip")
+        return value
+
+    async def invalidate(
+        self,
+        *,
+        operation: str | None = None,
+        model: str | None = None,
+        prompt_version: str | None = None,
+    ) -> tuple[str, Invalidated]:
+        """Delete the answers of an operation, model and/or prompt version (all when none given)."""
+        pattern = ai_pattern(
+            self.prefix, operation=operation, model=model, prompt_version=prompt_version
+        )
+        if self.cache is None:
+            return pattern, Invalidated()
+        return pattern, await self.cache.invalidate(pattern)
+
+    async def healthy(self) -> bool | None:
+        """Whether every configured tier answers; None when caching is off."""
+        return None if self.cache is None else await self.cache.healthy()
+
+    async def status(self) -> CacheStatus:
+        """The cache's tiers and contents."""
+        if self.cache is None:
+            return CacheStatus(tier="disabled", connected=False, memory={})
+        return await self.cache.status()
