@@ -1,0 +1,1 @@
+"""Resilience: strategies and presets, retries, circuit breakers, fallbacks, disconnect cancellation."""

@@ -1,0 +1,127 @@
+"""Strategies, presets and validated overrides: how hard each operation retries, and when breakers trip."""
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from llm_starter_models import TextProcessingOperation as Op
+
+type StrategyName = Literal["aggressive", "balanced", "conservative", "critical"]
+type PresetName = Literal["simple", "development", "production"]
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """Retry, deadline and breaker numbers; times in seconds."""
+
+    attempts: int
+    backoff_base: float
+    backoff_max: float
+    jitter: float
+    attempt_timeout: float
+    deadline: float
+    failure_threshold: int
+    window: float
+    recovery_timeout: float
+
+    def as_dict(self) -> dict[str, float]:
+        """The numbers, for the internal API."""
+        return asdict(self)
+
+
+STRATEGIES: Mapping[StrategyName, Strategy] = {
+    # Fail fast: short operations that are cheap to ask again.
+    "aggressive": Strategy(2, 0.2, 2.0, 0.2, 8.0, 10.0, 3, 30.0, 15.0),
+    "balanced": Strategy(3, 0.5, 5.0, 0.5, 15.0, 20.0, 5, 60.0, 30.0),
+    # Patient: long answers that are expensive to lose.
+    "conservative": Strategy(4, 1.0, 10.0, 1.0, 20.0, 30.0, 8, 120.0, 60.0),
+    # Must answer: most attempts, breaker slow to trip and quick to probe again.
+    "critical": Strategy(5, 0.5, 8.0, 0.5, 30.0, 45.0, 10, 120.0, 20.0),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """A default strategy (which also sets the breakers) and per-operation exceptions."""
+
+    strategy: StrategyName
+    operations: Mapping[Op, StrategyName]
+
+
+PRESETS: Mapping[PresetName, Preset] = {
+    "simple": Preset("balanced", {}),
+    "development": Preset("aggressive", {}),
+    "production": Preset(
+        "balanced", {Op.SENTIMENT: "aggressive", Op.KEY_POINTS: "aggressive", Op.QA: "conservative"}
+    ),
+}
+
+_Seconds = Annotated[float, Field(gt=0, le=600)]
+
+
+class ResilienceOverrides(BaseModel):
+    """RESILIENCE_CUSTOM_CONFIG: a strategy per operation, and numbers overriding every strategy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    strategy: StrategyName | None = None
+    operations: dict[Op, StrategyName] = Field(default_factory=dict)
+    attempts: Annotated[int, Field(ge=1, le=10)] | None = None
+    backoff_base: Annotated[float, Field(ge=0, le=60)] | None = None
+    backoff_max: Annotated[float, Field(ge=0, le=300)] | None = None
+    jitter: Annotated[float, Field(ge=0, le=60)] | None = None
+    attempt_timeout: _Seconds | None = None
+    deadline: _Seconds | None = None
+    failure_threshold: Annotated[int, Field(ge=1, le=1000)] | None = None
+    window: _Seconds | None = None
+    recovery_timeout: _Seconds | None = None
+
+    def numbers(self) -> dict[str, Any]:
+        """The strategy fields this override sets."""
+        names = {field.name for field in fields(Strategy)}
+        return {name: value for name, value in self if name in names and value is not None}
+
+
+def parse_overrides(raw: str) -> ResilienceOverrides:
+    """Parse the JSON of RESILIENCE_CUSTOM_CONFIG; the error names every bad key."""
+    try:
+        return ResilienceOverrides.model_validate_json(raw.strip() or "{}")
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(part) for part in error['loc']) or 'JSON'}: {error['msg']}"
+            for error in exc.errors(include_url=False, include_input=False)
+        ]
+        raise ValueError("; ".join(problems)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The effective strategy of each operation, and the one every breaker uses."""
+
+    preset: PresetName
+    default: Strategy
+    operations: Mapping[str, Strategy]
+
+    def for_operation(self, operation: str) -> Strategy:
+        """The strategy of an operation (the default for unknown ones)."""
+        return self.operations.get(operation, self.default)
+
+
+def resolve(preset: PresetName, overrides: ResilienceOverrides, *, ceiling: float) -> Policy:
+    """Apply overrides to a preset; `ceiling` (LLM_TIMEOUT_SECONDS) caps every deadline."""
+    chosen = PRESETS[preset]
+    numbers = overrides.numbers()
+
+    def effective(name: StrategyName) -> Strategy:
+        strategy = replace(STRATEGIES[name], **numbers)
+        deadline = min(strategy.deadline, ceiling)
+        return replace(
+            strategy, deadline=deadline, attempt_timeout=min(strategy.attempt_timeout, deadline)
+        )
+
+    default_name = overrides.strategy or chosen.strategy
+    names = {op.value: chosen.operations.get(op, default_name) for op in Op}
+    names |= {op.value: name for op, name in overrides.operations.items()}
+    return Policy(preset, effective(default_name), {op: effective(n) for op, n in names.items()})

@@ -1,0 +1,178 @@
+"""A client that disconnects cancels its request, down to the provider call: no tokens for nobody."""
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+import uvicorn
+from apitest import API_KEY, make_settings
+from fakes.openai_server import FakeOpenAI, Hang
+from fastapi import FastAPI
+from infra.resilience.resilience_support import PROCESS, body
+from pydantic_ai.models import override_allow_model_requests
+from starlette.types import Message, Receive, Scope, Send
+
+from llm_starter_api.infra.resilience.disconnect import CancelOnDisconnect
+from llm_starter_api.main import create_app
+
+
+class WatchedProvider(FakeOpenAI):
+    """The fake provider, also noting how long after arriving each request's client went away."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left_after: list[float] = []
+        self.left = threading.Event()  # the server runs in another thread, on its own loop
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        arrived = time.monotonic()
+
+        async def watched() -> Message:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                self.left_after.append(time.monotonic() - arrived)
+                self.left.set()
+            return message
+
+        await super().__call__(scope, watched, send)
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[int]:
+    """Run the app under a real uvicorn server in a thread; yields its port."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert thread.is_alive(), "the app did not start"
+            assert time.monotonic() < deadline, "the app did not start in time"
+            time.sleep(0.01)
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+async def post_and_hang_up(port: int, *, after: float) -> None:
+    """Send POST /process on a raw connection and close it `after` seconds, unanswered."""
+    payload = json.dumps(body()).encode()
+    head = (
+        f"POST {PROCESS} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: {API_KEY}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+    )
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(head.encode() + payload)
+    await writer.drain()
+    await asyncio.sleep(after)
+    assert not reader.at_eof()  # still waiting for the model
+    writer.close()
+    await writer.wait_closed()
+
+
+async def seen_leaving(provider: WatchedProvider, *, within: float) -> bool:
+    return await asyncio.to_thread(provider.left.wait, within)
+
+
+@contextmanager
+def hanging_provider(seconds: float) -> Iterator[WatchedProvider]:
+    with override_allow_model_requests(True), WatchedProvider.running() as provider:
+        provider.script(Hang(seconds))
+        yield provider
+
+
+def app_for(provider: FakeOpenAI) -> FastAPI:
+    return create_app(
+        make_settings(
+            llm_model="openai:fake-model", openai_base_url=provider.url, cache_preset="disabled"
+        )
+    )
+
+
+@pytest.mark.slow
+async def test_client_disconnect_cancels_the_provider_call() -> None:
+    with hanging_provider(10.0) as provider, served(app_for(provider)) as port:
+        await post_and_hang_up(port, after=0.3)
+
+        assert await seen_leaving(provider, within=2.0)
+
+    assert len(provider.requests) == 1
+    assert provider.left_after[0] < 2.0  # it would have answered after 10 s
+
+
+@pytest.mark.slow
+async def test_without_the_middleware_the_provider_call_outlives_its_client() -> None:
+    with hanging_provider(2.0) as provider:
+        app = app_for(provider)
+        app.user_middleware = [m for m in app.user_middleware if m.cls is not CancelOnDisconnect]
+        with served(app) as port:
+            await post_and_hang_up(port, after=0.3)
+
+            assert not await seen_leaving(provider, within=1.2)
+
+
+def scripted_receive(*messages: Message) -> Receive:
+    """A receive that hands out `messages`, then waits forever."""
+    queue: asyncio.Queue[Message] = asyncio.Queue()
+    for message in messages:
+        queue.put_nowait(message)
+    return queue.get
+
+
+async def test_disconnect_after_the_response_leaves_after_response_work_alone() -> None:
+    finished = asyncio.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+        await asyncio.sleep(0.1)  # background work, after the client has its answer
+        finished.set()
+
+    receive = scripted_receive(
+        {"type": "http.request", "body": b"{}", "more_body": False}, {"type": "http.disconnect"}
+    )
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await CancelOnDisconnect(app)({"type": "http", "method": "POST", "path": "/"}, receive, send)
+
+    assert finished.is_set()
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+
+
+async def test_a_disconnect_after_the_body_cancels_the_handler() -> None:
+    seen: list[str] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            seen.append("cancelled")
+            raise
+
+    receive = scripted_receive(
+        {"type": "http.request", "body": b"{}", "more_body": False}, {"type": "http.disconnect"}
+    )
+
+    async def send(message: Message) -> None:
+        raise AssertionError("nothing is sent to a client that left")
+
+    started = time.perf_counter()
+    await CancelOnDisconnect(app)({"type": "http", "method": "POST", "path": "/"}, receive, send)
+
+    assert seen == ["cancelled"]
+    assert time.perf_counter() - started < 1.0
