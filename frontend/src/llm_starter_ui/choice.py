@@ -1,0 +1,23 @@
+"""Choice: an operation with its options and question, as a page or a batch uses it."""
+
+from dataclasses import dataclass
+
+from llm_starter_models import OperationInfo, TextProcessingRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An operation with the options and question chosen for it."""
+
+    operation: OperationInfo
+    options: dict[str, int]
+    question: str | None
+
+    def request(self, text: str) -> TextProcessingRequest:
+        """The request for `text` (raises ValidationError when invalid)."""
+        return TextProcessingRequest(
+            text=text,
+            operation=self.operation.id,
+            options=self.options,
+            question=self.question or None,
+        )

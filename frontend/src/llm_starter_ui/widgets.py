@@ -1,0 +1,101 @@
+"""Input widgets shared by the pages: operation picker, option inputs, question, text source."""
+
+from collections.abc import Collection
+
+import streamlit as st
+from pydantic import ValidationError
+
+from llm_starter_models import OperationInfo, OperationsResponse, TextProcessingRequest
+from llm_starter_ui.choice import Choice
+from llm_starter_ui.errors import describe_problems, problems_of
+from llm_starter_ui.examples import EXAMPLE_QUESTIONS, EXAMPLES
+
+NO_EXAMPLE = "(type or paste your own)"
+
+
+def pick_operation(
+    catalog: OperationsResponse, *, key: str, only: Collection[str] | None = None
+) -> OperationInfo:
+    """A select box of the operations (or of those named in `only`)."""
+    choices = [op for op in catalog.operations if only is None or op.id in only]
+    chosen = st.selectbox(
+        "Operation", choices, format_func=lambda op: f"{op.name}: {op.description}", key=key
+    )
+    assert chosen is not None
+    return chosen
+
+
+def options_for(operation: OperationInfo, *, key: str) -> dict[str, int]:
+    """A slider per option of the operation, ranged and defaulted by its spec."""
+    values: dict[str, int] = {}
+    for spec in operation.option_specs:
+        values[spec.name] = st.slider(
+            spec.description,
+            min_value=spec.minimum,
+            max_value=spec.maximum,
+            value=spec.default,
+            key=f"{key}_{operation.id}_{spec.name}",
+        )
+    return values
+
+
+def question_for(operation: OperationInfo, *, key: str) -> str | None:
+    """The question field, shown only for operations that need one."""
+    if not operation.requires_question:
+        return None
+    return st.text_input("Question", key=key, placeholder="What would you like to know?")
+
+
+def choose(
+    catalog: OperationsResponse, *, prefix: str, only: Collection[str] | None = None
+) -> Choice:
+    """Operation picker, its option sliders and, when it needs one, the question field."""
+    operation = pick_operation(catalog, key=f"{prefix}_operation", only=only)
+    return Choice(
+        operation,
+        options_for(operation, key=f"{prefix}_options"),
+        question_for(operation, key=f"{prefix}_question"),
+    )
+
+
+def _load_example(text_key: str, question_key: str, example_key: str) -> None:
+    name = st.session_state[example_key]
+    if name in EXAMPLES:
+        st.session_state[text_key] = EXAMPLES[name]
+        st.session_state[question_key] = EXAMPLE_QUESTIONS[name]
+
+
+def text_source(*, prefix: str, max_length: int) -> str:
+    """An example picker, a text area and an upload (.txt, .md) that wins when given."""
+    key, question_key, example_key = (
+        f"{prefix}_text",
+        f"{prefix}_question",
+        f"{prefix}_text_example",
+    )
+    st.selectbox(
+        "Example text",
+        [NO_EXAMPLE, *EXAMPLES],
+        key=example_key,
+        on_change=_load_example,
+        args=(key, question_key, example_key),
+    )
+    typed = st.text_area("Text", key=key, height=200, max_chars=max_length)
+    upload = st.file_uploader("Or upload a file", type=["txt", "md"], key=f"{key}_upload")
+    if upload is None:
+        return typed
+    try:
+        text = upload.getvalue().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        st.warning(f"{upload.name} is not UTF-8 text; using the text area instead.")
+        return typed
+    st.caption(f"Using {upload.name} ({len(text):,} characters) instead of the text area.")
+    return text
+
+
+def build_request(text: str, choice: Choice) -> TextProcessingRequest | None:
+    """The request, validated here first; None (and the problems shown) when invalid."""
+    try:
+        return choice.request(text)
+    except ValidationError as exc:
+        st.error("Please fix the input:\n" + describe_problems(problems_of(exc)))
+        return None
