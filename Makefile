@@ -15,11 +15,15 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 RUN := $(UV) run --locked --python $(PYTHON)
 
 BENCH_JSON ?= .benchmarks/latest.json
+# bench-versions options, e.g. ARGS="--quick" or ARGS="--python /opt/python-3.13t/bin/python3.13t".
+ARGS ?=
+# Vulnerability ids to accept, each with its reason in docs/python-versions.md.
+AUDIT_IGNORE ?=
 
-.PHONY: help install run test lint typecheck format bench clean
+.PHONY: help install run test lint typecheck format bench bench-versions audit clean
 
 help: ## list the targets (PY=3.12 selects another interpreter and venv)
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -55,6 +59,15 @@ bench: install ## run benchmarks/bench_*.py, ratios to each group's baseline; JS
 	$(if $(BENCH_JSON),mkdir -p $(dir $(BENCH_JSON)))
 	$(RUN) pytest benchmarks -o python_files='bench_*.py' -o testpaths=benchmarks \
 		--benchmark-only --benchmark-sort=name -q $(if $(BENCH_JSON),--benchmark-json=$(BENCH_JSON))
+
+bench-versions: $(UV) ## benchmarks on every Python found (3.11-3.14, t), into docs/performance.md (~15 min)
+	$(UV) run --script scripts/bench_versions.py $(ARGS)
+
+audit: $(UV) ## pip-audit of every package in uv.lock; fails on a known vulnerability or an incomplete audit
+	req=$$(mktemp) && $(UV) export --frozen --all-packages --no-emit-workspace -q -o "$$req" && \
+	$(UV) tool run pip-audit -r "$$req" --disable-pip --strict --progress-spinner off \
+		$(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id)); \
+	rc=$$?; rm -f "$$req"; exit $$rc
 
 clean: ## delete caches and coverage files (keeps venvs and saved benchmarks)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov dist build

@@ -1,10 +1,27 @@
 """Settings: the only reader of the environment."""
 
+import re
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network
+from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+import limits
+from pydantic import (
+    AliasChoices,
+    Field,
+    FilePath,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from llm_starter_api.infra.cache.codec import fernet_keys
+from llm_starter_api.infra.cache.presets import PresetName
+from llm_starter_api.infra.redis import SCHEMES, is_local, uses_tls
+from llm_starter_api.infra.resilience import policy as resilience
 
 type Environment = Literal["development", "testing", "production"]
 
@@ -56,10 +73,195 @@ class Settings(BaseSettings):
     internal_api_enabled: bool | None = None
 
     # --- Redis and the AI response cache (infra/cache) ---
+    cache_preset: PresetName = "development"
+    # The process's one Redis; unset means the cache lives in this process's memory.
+    cache_redis_url: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("cache_redis_url", "redis_url")
+    )
+    cache_key_prefix: str = Field(default="llmstarter", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    # Unset values come from the preset.
+    cache_default_ttl: int | None = Field(default=None, ge=1, le=90 * 24 * 3600)
+    cache_operation_ttls: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    cache_memory_max_entries: int | None = Field(default=None, ge=0, le=10_000_000)
+    cache_memory_max_bytes: int | None = Field(default=None, ge=0)
+    cache_memory_ttl: int | None = Field(default=None, ge=1)
+    cache_compression_threshold: int | None = Field(default=None, ge=0)
+    cache_compression_level: int | None = Field(default=None, ge=1, le=22)
+    cache_encryption_key: SecretStr | None = None
+    cache_redis_timeout_seconds: float = Field(default=0.5, gt=0.0, le=30.0)
+    cache_redis_max_connections: int = Field(default=50, ge=1, le=10_000)
+    cache_redis_ca_cert: FilePath | None = None
+    cache_redis_client_cert: FilePath | None = None
+    cache_redis_client_key: FilePath | None = None
+    cache_allow_plaintext_redis: bool = False
+    cache_lock_seconds: float = Field(default=5.0, gt=0.0, le=300.0)
+
+    @field_validator("cache_redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().partition("://")[0] not in SCHEMES:
+            raise ValueError("expected a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("cache_encryption_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            fernet_keys(value.get_secret_value())
+        return value
+
+    @model_validator(mode="after")
+    def _cache_transport(self) -> Self:
+        url = self.cache_redis_url.get_secret_value() if self.cache_redis_url else None
+        tls_files = (
+            self.cache_redis_ca_cert,
+            self.cache_redis_client_cert,
+            self.cache_redis_client_key,
+        )
+        if any(tls_files) and not (url and uses_tls(url)):
+            raise ValueError(
+                "CACHE_REDIS_CA_CERT/CLIENT_CERT/CLIENT_KEY need a rediss:// CACHE_REDIS_URL"
+            )
+        plaintext_remote = url is not None and not uses_tls(url) and not is_local(url)
+        if (
+            self.environment == "production"
+            and plaintext_remote
+            and not self.cache_allow_plaintext_redis
+        ):
+            raise ValueError(
+                "CACHE_REDIS_URL (or REDIS_URL) reaches a remote Redis without TLS: use rediss:// "
+                "or set CACHE_ALLOW_PLAINTEXT_REDIS=true"
+            )
+        return self
+
+    # --- Batch jobs (jobs/) ---
+    # Finished jobs (state and item outcomes) stay readable this long.
+    job_retention_seconds: int = Field(default=86_400, ge=60, le=30 * 24 * 3600)
+    # Longest run of one job; arq hands a dead worker's job to another this long plus 10 s after
+    # it started, so it also bounds how soon a crashed job resumes.
+    job_timeout_seconds: float = Field(default=600.0, ge=1.0, le=6 * 3600)
+    job_max_tries: int = Field(default=3, ge=1, le=20)
+    # Jobs one worker (or the API process, without Redis) runs at once; items: BATCH_CONCURRENCY.
+    job_concurrency: int = Field(default=4, ge=1, le=256)
 
     # --- Resilience (infra/resilience) ---
+    resilience_preset: resilience.PresetName = "simple"
+    # JSON: {"strategy": ..., "operations": {"qa": "critical"}, "attempts": 2, ...}; see docs.
+    resilience_custom_config: Annotated[resilience.ResilienceOverrides, NoDecode] = Field(
+        default_factory=resilience.ResilienceOverrides
+    )
+    # Tried in order when LLM_MODEL's breaker is open or its retries are spent.
+    llm_fallback_models: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("resilience_custom_config", mode="before")
+    @classmethod
+    def _parse_resilience_config(cls, value: object) -> object:
+        return resilience.parse_overrides(value) if isinstance(value, str) else value
+
+    @field_validator("llm_fallback_models", mode="before")
+    @classmethod
+    def _split_fallbacks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [model.strip() for model in value.split(",") if model.strip()]
+        return value
+
+    @field_validator("llm_fallback_models")
+    @classmethod
+    def _known_fallbacks(cls, value: list[str]) -> list[str]:
+        for model in value:
+            try:
+                cls._known_model_prefix(model)
+            except ValueError as exc:
+                raise ValueError(f"{model!r}: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _fallback_keys(self) -> Self:
+        for model in self.llm_fallback_models:
+            provider = model.partition(":")[0]
+            variable = PROVIDER_KEYS.get(provider)
+            keyless = provider == "openai" and self.openai_base_url
+            if variable and getattr(self, variable.lower()) is None and not keyless:
+                raise ValueError(f"LLM_FALLBACK_MODELS={model} needs {variable}")
+        return self
 
     # --- Security and observability (infra/security, infra/monitoring) ---
+
+    # Rate limits per client (hashed API key, else IP) and route class, in `limits` notation.
+    rate_limit_enabled: bool = True
+    rate_limit_heavy: str = "30/minute"
+    rate_limit_standard: str = "120/minute"
+    rate_limit_auth: str = "20/minute"
+    # Unset: the shared Redis client when the app has one, else per-process memory.
+    rate_limit_storage_url: str | None = None
+    # Unset: `<CACHE_KEY_PREFIX>:ratelimit`, so deployments sharing a Redis count apart.
+    rate_limit_key_prefix: str | None = None
+    # Proxies whose X-Forwarded-For is believed; empty means the peer address is the client.
+    trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
+        default_factory=list
+    )
+    # Unset: large enough for the largest valid batch (see `request_byte_limit`).
+    max_request_bytes: int | None = Field(default=None, ge=1024)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    injection_detection: Literal["block", "flag", "log", "off"] = "flag"
+    log_format: Literal["json", "console"] | None = None
+    metrics_enabled: bool = True
+    prometheus_multiproc_dir: str | None = None
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_service_name: str = "llm-starter-api"
+
+    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("rate_limit_heavy", "rate_limit_standard", "rate_limit_auth")
+    @classmethod
+    def _rate_limit_notation(cls, value: str) -> str:
+        try:
+            items = limits.parse_many(value)
+        except ValueError:
+            raise ValueError("expected limits like '30/minute' or '5/second;100/hour'") from None
+        if any(item.amount < 1 for item in items):
+            raise ValueError("each limit must allow at least one request")
+        return value
+
+    @field_validator("rate_limit_storage_url")
+    @classmethod
+    def _storage_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://", "memory://")):
+            raise ValueError("expected a redis://, rediss://, unix:// or memory:// URL")
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
+        return origins
+
+    @field_validator("prometheus_multiproc_dir")
+    @classmethod
+    def _existing_directory(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_dir():
+            raise ValueError(f"{value!r} is not an existing directory")
+        return value
+
+    @property
+    def rate_limit_prefix(self) -> str:
+        """Prefix of the rate-limit keys in Redis."""
+        return self.rate_limit_key_prefix or f"{self.cache_key_prefix}:ratelimit"
+
+    @property
+    def request_byte_limit(self) -> int:
+        """Largest accepted body: MAX_REQUEST_BYTES, else the largest valid batch, fully escaped."""
+        if self.max_request_bytes is not None:
+            return self.max_request_bytes
+        # JSON may escape every character as \uXXXX (6 bytes); 1 MiB covers fields and questions.
+        return self.max_text_length * self.max_batch_size * 6 + 1024 * 1024
 
     @field_validator("additional_api_keys", mode="before")
     @classmethod

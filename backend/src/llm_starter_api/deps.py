@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from llm_starter_api.config import Settings
 from llm_starter_api.errors import Unauthorized
 from llm_starter_api.infra.security.auth import APIKeys, presented_key
+from llm_starter_api.jobs.service import Jobs
 from llm_starter_api.resources import Resources
 from llm_starter_api.text.batch import BatchRunner
 from llm_starter_api.text.service import TextService
@@ -57,5 +58,11 @@ def get_batch_runner(resources: ResourcesDep) -> BatchRunner:
     return resources.batch_runner
 
 
+def get_jobs(resources: ResourcesDep) -> Jobs:
+    """The batch jobs."""
+    return resources.jobs
+
+
 TextServiceDep = Annotated[TextService, Depends(get_text_service)]
 BatchRunnerDep = Annotated[BatchRunner, Depends(get_batch_runner)]
+JobsDep = Annotated[Jobs, Depends(get_jobs)]

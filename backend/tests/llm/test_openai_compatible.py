@@ -206,7 +206,10 @@ async def test_provider_failures_are_sorted_without_sdk_retries(
 ) -> None:
     openai_server.script(reply)
 
-    response = await process(make_client, openai_server.url, Op.SUMMARIZE)
+    # One attempt: the SDK must not retry on its own (our retries: tests/infra/resilience).
+    response = await process(
+        make_client, openai_server.url, Op.SUMMARIZE, resilience_custom_config='{"attempts": 1}'
+    )
 
     assert_error(response, status, code)
     assert response.headers.get("retry-after") == retry_after

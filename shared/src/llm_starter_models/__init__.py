@@ -1,5 +1,6 @@
 """The public v1 API's Pydantic models, shared by the backend and the frontend."""
 
+from llm_starter_models.jobs import JobProgress, JobResponse, JobState
 from llm_starter_models.service import (
     AuthStatusResponse,
     ErrorResponse,
@@ -32,6 +33,9 @@ __all__ = [
     "BatchTextProcessingResponse",
     "ErrorResponse",
     "HealthResponse",
+    "JobProgress",
+    "JobResponse",
+    "JobState",
     "OperationInfo",
     "OperationsResponse",
     "OptionSpec",

@@ -7,9 +7,9 @@ from llm_starter_api.config import Settings
 from llm_starter_api.llm.local.model import local_model
 
 
-def build_model(settings: Settings) -> Model:
-    """The pydantic-ai model that `LLM_MODEL` names, with its provider's key and base URL."""
-    provider, _, name = settings.llm_model.partition(":")
+def build_model(settings: Settings, model_id: str | None = None) -> Model:
+    """The pydantic-ai model `model_id` (default `LLM_MODEL`) names, with its provider's key and URL."""
+    provider, _, name = (model_id or settings.llm_model).partition(":")
     match provider:
         case "local":
             return local_model()

@@ -52,6 +52,33 @@ def _failed(index: int, error: str) -> BatchTextProcessingItem:
     return BatchTextProcessingItem(request_index=index, status=BatchItemStatus.FAILED, error=error)
 
 
+def check_size(batch: BatchTextProcessingRequest, max_size: int) -> None:
+    """Refuse a batch over this server's limit, stating the limit."""
+    if len(batch.requests) > max_size:
+        raise InvalidInput(
+            f"requests: {len(batch.requests)} items is over this server's batch limit of "
+            f"{max_size}",
+            details={"errors": [{"field": "requests", "reason": "too many items"}]},
+        )
+
+
+async def process_item(
+    service: TextService, index: int, request: TextProcessingRequest
+) -> BatchTextProcessingItem:
+    """One item's outcome; its failure is reported in the item, never raised."""
+    try:
+        response = await service.process(request)
+    except AppError as exc:
+        return _failed(index, exc.message)
+    except Exception:
+        # One item's unforeseen failure must not sink its siblings; logged, never echoed.
+        logger.exception("batch item failed", extra={"request_index": index})
+        return _failed(index, AppError.default_message)
+    return BatchTextProcessingItem(
+        request_index=index, status=BatchItemStatus.COMPLETED, response=response
+    )
+
+
 def owner_of(api_key: str | None) -> str:
     """A stable, non-reversible owner tag for an API key (or the open API)."""
     if api_key is None:
@@ -74,28 +101,13 @@ class BatchRunner:
         self, batch: BatchTextProcessingRequest, *, owner: str
     ) -> BatchTextProcessingResponse:
         """Process every item; one item's failure never fails the batch."""
-        if len(batch.requests) > self.max_size:
-            raise InvalidInput(
-                f"requests: {len(batch.requests)} items is over this server's batch limit of "
-                f"{self.max_size}",
-                details={"errors": [{"field": "requests", "reason": "too many items"}]},
-            )
+        check_size(batch, self.max_size)
         started = time.perf_counter()
         limit = asyncio.Semaphore(self.concurrency)
 
         async def one(index: int, request: TextProcessingRequest) -> BatchTextProcessingItem:
             async with limit:
-                try:
-                    response = await self.service.process(request)
-                except AppError as exc:
-                    return _failed(index, exc.message)
-                except Exception:
-                    # One item's unforeseen failure must not sink its siblings; logged, never echoed.
-                    logger.exception("batch item failed", extra={"request_index": index})
-                    return _failed(index, AppError.default_message)
-            return BatchTextProcessingItem(
-                request_index=index, status=BatchItemStatus.COMPLETED, response=response
-            )
+                return await process_item(self.service, index, request)
 
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(one(i, r)) for i, r in enumerate(batch.requests)]

@@ -6,9 +6,16 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from pydantic_ai.exceptions import AgentRunError
+from pydantic_ai.models import Model
 from pydantic_ai.usage import RunUsage
 
 from llm_starter_api.errors import InvalidInput
+from llm_starter_api.infra.cache.keys import CacheKey
+from llm_starter_api.infra.cache.response_cache import ResponseCache
+from llm_starter_api.infra.monitoring.llm import observe_llm_call
+from llm_starter_api.infra.monitoring.metrics import record_cache_lookup
+from llm_starter_api.infra.resilience.calls import Resilience
+from llm_starter_api.infra.security.injection import InjectionGuard
 from llm_starter_api.llm.errors import to_app_error
 from llm_starter_api.llm.task import Task
 from llm_starter_api.text.agents import Agents
@@ -29,19 +36,33 @@ STREAMING_OPERATIONS = (Op.SUMMARIZE, Op.QA)
 class TextService:
     """Runs text operations on the configured model, bounded by a deadline."""
 
-    def __init__(self, agents: Agents, *, max_text_length: int, timeout_seconds: float) -> None:
+    def __init__(
+        self,
+        agents: Agents,
+        *,
+        max_text_length: int,
+        timeout_seconds: float,
+        cache: ResponseCache,
+        resilience: Resilience[Model],
+        injection: InjectionGuard | None = None,
+    ) -> None:
         self.agents = agents
+        self.injection = injection or InjectionGuard("off")
+        self.resilience = resilience
+        self.cache = cache
         self.max_text_length = max_text_length
         self.timeout_seconds = timeout_seconds
 
-    def check(self, request: TextProcessingRequest) -> None:
-        """Refuse what the shared model cannot know: the server's own limits."""
+    def check(self, request: TextProcessingRequest) -> bool:
+        """Refuse what the shared model cannot know (the server's limits, injection in block mode);
+        True when the input is flagged as a likely prompt injection."""
         if len(request.text) > self.max_text_length:
             raise InvalidInput(
                 f"text: {len(request.text)} characters is over this server's limit of "
                 f"{self.max_text_length}",
                 details={"errors": [{"field": "text", "reason": "too long"}]},
             )
+        return self.injection.check(text=request.text, question=request.question)
 
     def _task(self, request: TextProcessingRequest) -> Task:
         return Task(
@@ -51,38 +72,73 @@ class TextService:
             options=effective_options(request),
         )
 
-    def _metadata(self, request: TextProcessingRequest, usage: RunUsage) -> dict[str, Any]:
+    def _metadata(
+        self, request: TextProcessingRequest, usage: RunUsage, model_id: str | None = None
+    ) -> dict[str, Any]:
+        model_id = model_id or self.agents.model_id
         metadata: dict[str, Any] = {
             "word_count": len(request.text.split()),
-            "model": self.agents.model_id,
+            "model": model_id,
             "prompt_version": PROMPT_VERSION,
             "input_tokens": usage.input_tokens,
             "output_tokens": usage.output_tokens,
         }
-        if self.agents.model_id == "local":
+        if model_id == "local":
             metadata["engine"] = "extractive"
         return metadata
 
+    def cache_key(self, request: TextProcessingRequest) -> CacheKey:
+        """The cache key: everything that changes the answer (user_metadata does not)."""
+        task = self._task(request)
+        return self.cache.key(
+            operation=task.operation,
+            model=self.agents.model_id,
+            prompt_version=PROMPT_VERSION,
+            inputs={"text": task.document, "question": task.question, "options": task.options},
+        )
+
     async def process(self, request: TextProcessingRequest) -> TextProcessingResponse:
-        """Process one request; provider failures become transient (503) or permanent (502)."""
-        self.check(request)
+        """Process one request, from the cache when it can; provider failures become 503 or 502."""
+        flagged = self.check(request)
         started = time.perf_counter()
-        agent = self.agents[request.operation]
+        key = self.cache_key(request)
+        value, hit = await self.cache.get_or_compute(
+            key, lambda: self._run(request, started, flagged)
+        )
+        record_cache_lookup(hit=hit)
+        if hit:
+            # A new dict: callers coalesced onto one computation share its value.
+            value = value | {"cache_hit": True, "processing_time": time.perf_counter() - started}
+        return TextProcessingResponse.model_validate(value)
+
+    async def _run(
+        self, request: TextProcessingRequest, started: float, flagged: bool = False
+    ) -> dict[str, Any]:
+        agent, prompt = self.agents[request.operation], self._task(request).render()
         try:
-            async with asyncio.timeout(self.timeout_seconds):
-                run = await agent.run(self._task(request).render())
+            with observe_llm_call(self.agents.model_id, request.operation.value) as call:
+                # Deadline, retries, breakers and fallback models: the resilience layer's job.
+                answer = await self.resilience.call(
+                    request.operation.value, lambda model: agent.run(prompt, model=model)
+                )
+                call.answered(answer.model_id, answer.value.usage)
         except (TimeoutError, AgentRunError) as exc:
             raise to_app_error(exc) from exc
+        run, metadata = answer.value, self._metadata(request, answer.value.usage, answer.model_id)
+        if flagged:
+            metadata["injection_flagged"] = True
+        if answer.degraded:
+            metadata["degraded"] = True  # a fallback model answered: the cache skips these
         return _response(
             request.operation,
             run.output,
-            metadata=self._metadata(request, run.usage),
+            metadata=metadata,
             processing_time=time.perf_counter() - started,
-        )
+        ).model_dump(mode="json")
 
-    def check_streamable(self, request: TextProcessingRequest) -> None:
-        """Refuse, before any streaming starts, what cannot be streamed."""
-        self.check(request)
+    def check_streamable(self, request: TextProcessingRequest) -> bool:
+        """Refuse, before any streaming starts, what cannot be streamed; True when flagged."""
+        flagged = self.check(request)
         if request.operation not in STREAMING_OPERATIONS:
             raise InvalidInput(
                 f"operation: {request.operation.value} does not stream; streaming supports "
@@ -90,28 +146,34 @@ class TextService:
                 + " (use /process for the others)",
                 details={"errors": [{"field": "operation", "reason": "does not stream"}]},
             )
+        return flagged
 
     async def stream(
         self, request: TextProcessingRequest
     ) -> AsyncIterator[str | TextProcessingResponse]:
         """Text chunks as the model writes them, then the full response."""
-        self.check_streamable(request)
+        flagged = self.check_streamable(request)
         started = time.perf_counter()
         agent = self.agents[request.operation]
         try:
-            async with (
-                asyncio.timeout(self.timeout_seconds),
-                agent.run_stream(self._task(request).render()) as run,
-            ):
-                async for chunk in run.stream_text(delta=True, debounce_by=None):
-                    yield chunk
-                output = await run.get_output()
+            with observe_llm_call(self.agents.model_id, request.operation.value) as call:
+                async with (
+                    asyncio.timeout(self.timeout_seconds),
+                    agent.run_stream(self._task(request).render()) as run,
+                ):
+                    async for chunk in run.stream_text(delta=True, debounce_by=None):
+                        yield chunk
+                    output = await run.get_output()
+                call.answered(self.agents.model_id, run.usage)
         except (TimeoutError, AgentRunError) as exc:
             raise to_app_error(exc) from exc
+        metadata = self._metadata(request, run.usage)
+        if flagged:
+            metadata["injection_flagged"] = True
         yield _response(
             request.operation,
             output,
-            metadata=self._metadata(request, run.usage),
+            metadata=metadata,
             processing_time=time.perf_counter() - started,
         )
 

@@ -3,17 +3,23 @@
 from fastapi import APIRouter
 
 from llm_starter_api import __version__
+from llm_starter_api.api.v1 import probes
 from llm_starter_api.deps import ResourcesDep
 from llm_starter_models import HealthResponse
 
 router = APIRouter(tags=["health"])
+router.include_router(probes.router)
 
 
 @router.get("/health")
 async def health(resources: ResourcesDep) -> HealthResponse:
     """Whether the service and its model are available."""
+    cache_healthy = await resources.cache.healthy()
+    resilience_healthy = not await resources.resilience.open_breakers()
     return HealthResponse(
-        status="healthy",
+        status="degraded" if cache_healthy is False or not resilience_healthy else "healthy",
         version=__version__,
         ai_model_available=resources.agents.model_id != "",
+        cache_healthy=cache_healthy,
+        resilience_healthy=resilience_healthy,
     )

@@ -1,0 +1,88 @@
+"""One metric sample and one log line per request, labelled by route template, never raw path."""
+
+import re
+import time
+
+import structlog
+from fastapi import FastAPI
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from llm_starter_api.infra.monitoring.context import end_notes, start_notes
+from llm_starter_api.infra.monitoring.metrics import HTTP_DURATION, HTTP_REQUESTS
+
+logger = structlog.get_logger("llm_starter_api.access")
+
+_PARAM = re.compile(r"\\\{[^}]*\\\}")  # an escaped `{name}` in re.escape's output
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# Probes and scrapes arrive every few seconds; their lines are debug-level noise.
+QUIET_ROUTES = frozenset({"/v1/health/live", "/v1/health/ready", "/metrics"})
+
+
+class RouteTemplates:
+    """Request paths to the app's route templates (`/v1/text_processing/batch_status/{batch_id}`)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        paths = [
+            *app.openapi().get("paths", {}),
+            *(r.path for r in app.routes if isinstance(r, Route)),
+        ]
+        self.static = {path for path in paths if "{" not in path}
+        self.patterns = [
+            (re.compile(_PARAM.sub("[^/]+", re.escape(path)) + "$"), path)
+            for path in dict.fromkeys(paths)
+            if "{" in path
+        ]
+
+    def __call__(self, path: str) -> str:
+        """The template the path matches, or `unmatched`: raw paths never become labels."""
+        if path in self.static:
+            return path
+        return next(
+            (template for regex, template in self.patterns if regex.match(path)), "unmatched"
+        )
+
+
+class AccessMiddleware:
+    """Pure ASGI: counts and times every HTTP request and writes its log line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.templates: RouteTemplates | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        # Built on the first request: only then are all the app's routes included.
+        self.templates = self.templates or RouteTemplates(scope["app"])
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app fails before answering
+        notes, token = start_notes()
+
+        async def send_and_watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_watch)
+        finally:
+            seconds = time.perf_counter() - started
+            end_notes(token)
+            method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+            route = self.templates(scope["path"])
+            HTTP_REQUESTS.labels(method, route, str(status)).inc()
+            HTTP_DURATION.labels(method, route).observe(seconds)
+            log = logger.debug if route in QUIET_ROUTES and status < 400 else logger.info
+            log(
+                "request",
+                method=method,
+                route=route,
+                status=status,
+                duration_ms=round(seconds * 1000, 2),
+                cache_hit=notes.cache_hit,
+                model=notes.model,
+                injection_flagged=notes.injection_flagged or None,
+            )

@@ -1,0 +1,1 @@
+"""Batch jobs: durable on Redis with arq workers, or in the API process without Redis."""
