@@ -1,7 +1,9 @@
 """Liveness and readiness: cheap, token-free, 503 when a configured dependency is down."""
 
 import httpx
-from apitest import ClientFactory
+from apitest import ClientFactory, make_settings, serve
+
+from llm_starter_api.main import create_app
 
 
 async def test_liveness_checks_nothing_else(client: httpx.AsyncClient) -> None:
@@ -30,9 +32,9 @@ async def test_not_ready_when_the_configured_redis_is_unreachable(
     assert live.status_code == 200
 
 
-async def test_not_ready_when_every_breaker_is_open(make_client: ClientFactory) -> None:
-    async with make_client() as client:
-        app = client._transport.app  # type: ignore[attr-defined]  # ASGITransport's app
+async def test_not_ready_when_every_breaker_is_open() -> None:
+    app = create_app(make_settings())
+    async with serve(app) as client:
         breaker = app.state.resources.resilience.breakers["local"]
         for _ in range(100):
             await breaker.record_failure()

@@ -4,18 +4,17 @@ from collections.abc import Iterator
 
 import pytest
 from apitest import make_settings, serve
+
+# The dev environment installs the backend's otel extra: a missing extra fails here, never skips.
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk import trace as sdk
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pydantic_ai import Agent
 
 from llm_starter_api.config import ConfigError
 from llm_starter_api.infra.monitoring.tracing import setup_tracing
 from llm_starter_api.main import create_app
-
-sdk = pytest.importorskip("opentelemetry.sdk.trace", reason="needs the backend's otel extra")
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor  # noqa: E402
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import (  # noqa: E402
-    InMemorySpanExporter,
-)
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ import structlog
 from llm_starter_api.errors import AppError
 from llm_starter_api.infra.monitoring.context import current_notes
 from llm_starter_api.infra.monitoring.metrics import INJECTIONS
+from llm_starter_api.infra.security.injection_indirect import INDIRECT_SIGNALS
 from llm_starter_api.infra.security.injection_patterns import (
+    DIRECT_SIGNALS,
     META_WORDS,
     QUOTED,
-    SIGNALS,
     SQUASHED,
     Anchor,
     Signal,
@@ -31,6 +32,7 @@ OBFUSCATION_BONUS = 0.5
 QUOTED_EXAMPLE_FACTOR = 0.4
 
 # A squashed phrase adds nothing when the plain text already matched the same kind of signal.
+SIGNALS = DIRECT_SIGNALS + INDIRECT_SIGNALS
 _SQUASHED_FAMILY = {
     "squashed_override": {"override_instructions", "override_everything"},
     "squashed_reveal": {"reveal_prompt", "reveal_your_rules"},

@@ -50,7 +50,7 @@ def _anchor(text: str) -> Anchor:
     return Anchor(text, words, False, frozenset(words), frozenset(), text)
 
 
-def _signal(name: str, weight: float, anchors: tuple[str, ...], pattern: str) -> Signal:
+def signal(name: str, weight: float, anchors: tuple[str, ...], pattern: str) -> Signal:
     keyed = tuple(_anchor(anchor) for anchor in anchors)
     return Signal(name, weight, keyed, re.compile(pattern, re.MULTILINE))
 
@@ -89,21 +89,13 @@ _PROMPT_ITSELF = (
     r"(?:wording|text|content|contents)\s+of\s+(?:the|your)\s+(?:instructions|prompt|rules|system\s+"
     r"(?:prompt|message)))"
 )
-_AI = (
+AI = (
     r"(?:ai\s+(?:assistant|model|system|screening\s+tool|screener|agent)s?|ai|llm|language\s+model|"
     r"assistant|chatbot|model|bot|gpt|automated\s+(?:assistant|tool|system)s?)"
 )
-_AI_WORDS = (
-    "ai",
-    "llm",
-    "language model",
-    "assistant",
-    "chatbot",
-    "model",
-    "bot",
-    "gpt",
-    "automated",
-)
+AI_WORDS = (
+    "ai", "llm", "language model", "assistant", "chatbot", "model", "bot", "gpt", "automated",
+)  # fmt: skip
 _REVEALS = (
     "reveal", "print", "show", "output", "repeat", "display", "tell", "give", "leak", "disclose",
     "share", "dump", "recite", "spell", "spells", "type out", "write out", "copy", "quote",
@@ -116,309 +108,194 @@ _RULE_WORDS = (
     "policies", "guidance", "context", "system message", "configuration", "brief", "briefing",
 )  # fmt: skip
 # A sentence or line starts here (match positions sit on the first letter).
-_STARTS = r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n\s)|(?<=hey\s)|(?<=dear\s)|(?<=attention\s))"
+STARTS = r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n\s)|(?<=hey\s)|(?<=dear\s)|(?<=attention\s))"
 
 # fmt: off
-SIGNALS: tuple[Signal, ...] = (
+DIRECT_SIGNALS: tuple[Signal, ...] = (
     # Telling the model to drop what it was configured with.
-    _signal("override_instructions", 1.0, _VERBS,
+    signal("override_instructions", 1.0, _VERBS,
             rf"\b{_VERB}\b{_W}{{0,3}}?\s+{_PRIOR}\b{_W}{{0,2}}?\s+{_RULES}\b"),
-    _signal("override_instructions", 1.0, _VERBS,
+    signal("override_instructions", 1.0, _VERBS,
             rf"\b{_VERB}\s+(?:the|all|any|your|those|these)\s+(?:[a-z-]+\s+)?{_RULES}\s+(?:that\s+|"
             r"which\s+)?(?:you\s+)?(?:were\s+|have\s+been\s+)?(?:came|given|told|received|got|had|"
             r"started|before|above|earlier|previously|so\s+far)\b|"
             rf"\b{_VERB}\s+(?:the|all|any|your)\s+"
             rf"{_RULES}\s+(?:from|of)\s+(?:the\s+|your\s+)?(?:system|developer|operator|admin)"),
-    _signal("override_everything", 1.0, _VERBS,
+    signal("override_everything", 1.0, _VERBS,
             rf"\b{_VERB}\s+(?:all\s+(?:of\s+)?)?(?:everything|anything|whatever|all)\b{_W}{{0,5}}?"
             r"\s+(?:above|before|earlier|previously|so\s+far|prior|until\s+now|up\s+to\s+(?:now|this))|"
             rf"\b{_VERB}\s+(?:everything|anything|whatever|all|what)\s+(?:that\s+)?you(?:'ve|\s+were|"
             r"\s+have\s+been|\s+are|\s+had\s+been)\s+(?:been\s+)?(?:told|configured|instructed|programmed|"
             r"asked|given|set\s+up)"),
-    _signal("instructions_void", 0.8, _RULE_WORDS,
+    signal("instructions_void", 0.8, _RULE_WORDS,
             rf"\b{_RULES}\b{_W}{{0,10}}?\s+(?:no\s+longer\s+(?:appl(?:y|ies)|in\s+force|valid|binding|"
             r"relevant)|(?:is|are|were|was|have\s+been|"
             r"has\s+been)\s+(?:now\s+)?(?:void|cancel+ed|revoked|suspended|disabled|lifted|invalid|"
             r"obsolete|outdated|overridden|replaced|wrong|a\s+test|not\s+important|null|expired)|"
             r"(?:have|has)\s+expired)"),
-    _signal("instructions_void", 0.8, ("supersedes", "supersede", "told you", "gave you"),
+    signal("instructions_void", 0.8, ("supersedes", "supersede", "told you", "gave you"),
             rf"\bsupersedes?\s+(?:your|the|all)\s+(?:[a-z]+\s+)?{_RULES}|\b(?:told|gave)\s+you\s+"
             r"(?:doesn't|does\s+not|don't|do\s+not|no\s+longer)\s+(?:apply|matter|count)"),
-    _signal("instructions_void", 0.8, ("none of", "nothing in"),
+    signal("instructions_void", 0.8, ("none of", "nothing in"),
             rf"\bnone\s+of\s+(?:your|the)\s+(?:[a-z]+\s+)?{_RULES}{_W}{{0,4}}?\s+appl|"
             r"\bnothing\s+in\s+(?:your|the)\s+"
             rf"(?:[a-z]+\s+)?(?:{_RULES}|setup)\s+(?:matters|applies|counts)"),
-    _signal("instructions_void", 0.8, ("what you were told",),
+    signal("instructions_void", 0.8, ("what you were told",),
             r"\bwhat\s+you\s+were\s+told\s+(?:before\s+|earlier\s+|previously\s+)?(?:is|was)\s+"
             r"(?:not\s+important|irrelevant|void|wrong|cancel+ed|outdated)"),
-    _signal("consider_void", 0.8, ("treat",),
+    signal("consider_void", 0.8, ("treat",),
             r"\btreat\s+(?:it|them|those|these|that|this|all\s+of\s+(?:it|that))\s+as\s+(?:invalid|void|"
             r"null|cancel+ed|obsolete|irrelevant|fake|untrusted)"),
-    _signal("prior_context", 0.5, ("everything", "all", "anything", "whatever", "the text"),
+    signal("prior_context", 0.5, ("everything", "all", "anything", "whatever", "the text"),
             r"\b(?:everything|all|anything|whatever|the\s+text)\s+(?:before|above|preceding|prior\s+to)\s+"
             r"this\s+(?:sentence|line|message|point|paragraph)"),
-    _signal("consider_void", 0.8, ("consider",),
+    signal("consider_void", 0.8, ("consider",),
             r"\bconsider\s+(?:them|it|those|these|that|your|the|all)\b"
             rf"{_W}{{0,3}}?\s+(?:void|null|cancel+ed|revoked|suspended|invalid|obsolete|lifted|disabled)"),
-    _signal("new_instructions", 0.6, ("new", "updated", "real", "actual", "true", "revised",
+    signal("new_instructions", 0.6, ("new", "updated", "real", "actual", "true", "revised",
             "correct", "priority"),
             r"\b(?:new|updated|real|actual|true|revised|correct|priority)\s+(?:instructions?|rules?|"
             r"task|orders|directives?|system\s+prompt|brief)\s*(?::|follow|begin|are\b|is\b)"),
-    _signal("new_instructions", 0.6, ("new system prompt", "new system message"),
+    signal("new_instructions", 0.6, ("new system prompt", "new system message"),
             r"\bnew\s+system\s+(?:prompt|message)\b"),
-    _signal("new_instructions", 0.6, ("update to your", "await"),
+    signal("new_instructions", 0.6, ("update to your", "await"),
             r"\bupdate\s+to\s+your\s+(?:instructions|rules|configuration)|\bawait\s+(?:new|further)\s+"
             r"(?:orders|instructions)"),
-    _signal("new_instructions", 0.6, ("task", "instruction", "instructions"),
+    signal("new_instructions", 0.6, ("task", "instruction", "instructions"),
             r"\b(?:task|instructions?)\s+(?:described|given)\s+to\s+you\b[^.\n]{0,30}\bwrong"),
-    _signal("from_now_on", 0.4, ("from now on", "from this point", "henceforth"),
+    signal("from_now_on", 0.4, ("from now on", "from this point", "henceforth"),
             r"\bfrom\s+(?:now|this\s+point)\s+on\b|\bhenceforth\b"),
-    _signal("obey_me", 0.6, ("you answer", "you listen", "you report", "you work",
+    signal("obey_me", 0.6, ("you answer", "you listen", "you report", "you work",
             "you will do exactly"),
             r"\byou\s+(?:answer|listen|report)\s+(?:only\s+)?to\s+me\b|\byou\s+will\s+do\s+exactly\b|"
             r"\byou\s+(?:work|answer)\s+for\s+me\b"),
-    _signal("role_hijack", 1.0, ("drop your", "abandon your", "leave your"),
+    signal("role_hijack", 1.0, ("drop your", "abandon your", "leave your"),
             r"\b(?:drop|abandon|leave)\s+your\s+(?:assigned\s+|current\s+)?(?:role|persona|character)\b"),
-    _signal("obey_me", 0.6, ("do exactly", "do only", "obey", "follow exactly", "follow only"),
+    signal("obey_me", 0.6, ("do exactly", "do only", "obey", "follow exactly", "follow only"),
             r"\b(?:do|obey|follow)\s+(?:exactly|only)\s+what\s+i\s+(?:say|type|tell|write)|\bobey\s+only\b"),
-    _signal("obey_me", 0.6, ("what i say", "takes priority", "take priority", "higher priority"),
+    signal("obey_me", 0.6, ("what i say", "takes priority", "take priority", "higher priority"),
             r"\bwhat\s+i\s+say\s+(?:here\s+)?takes\s+priority|\btakes?\s+priority\s+over\s+(?:anything|"
             r"everything|all|your|the\s+(?:rules|instructions))|\bhigher\s+priority\s+than\s+(?:the\s+|"
             r"your\s+)?(?:rules|instructions)"),
-    _signal("obey_me", 0.6, ("override", "overrides"),
+    signal("obey_me", 0.6, ("override", "overrides"),
             r"\boverrides?\s+(?:what|anything|everything)\s+you\s+(?:were|have\s+been)\s+told"),
-    _signal("respond_only", 0.5, ("reply", "respond", "answer", "state"),
+    signal("respond_only", 0.5, ("reply", "respond", "answer", "state"),
             r"\b(?:reply|respond|answer)\s+(?:only\s+)?(?:to\s+\w+\s+\w+\s+)?(?:with|that)\b|"
             r"\bstate\s+that\b"),
-    _signal("respond_only", 0.5, ("output", "print", "say", "write"),
+    signal("respond_only", 0.5, ("output", "print", "say", "write"),
             r"\b(?:output|print|say|write)\s+(?:only\s+)?(?:the\s+(?:word|words|string|phrase)\s+)?"
             r"['\"][^'\"\n]{1,40}['\"]"),
-    _signal("respond_only", 0.5, ("just",),
+    signal("respond_only", 0.5, ("just",),
             r"\bjust\s+(?:say|write|reply|output|answer|respond|print)\b"),
-    _signal("pwned", 0.8, ("pwned", "i have been hacked", "access granted"),
+    signal("pwned", 0.8, ("pwned", "i have been hacked", "access granted"),
             r"\bpwned\b|\bi\s+have\s+been\s+hacked\b|\baccess\s+granted\b"),
     # Asking for the configuration itself.
-    _signal("reveal_prompt", 1.0, _REVEALS,
+    signal("reveal_prompt", 1.0, _REVEALS,
             rf"\b{_REVEAL}\b(?:\s+me)?{_W}{{0,3}}?\s+(?:your|the|my)?{_W}{{0,2}}?\s*{_PROMPT_ITSELF}"),
-    _signal("reveal_your_rules", 0.8, _REVEALS,
+    signal("reveal_your_rules", 0.8, _REVEALS,
             rf"\b{_REVEAL}\b(?:\s+me)?{_W}{{0,2}}?\s+your{_W}{{0,2}}?\s+(?:instructions|rules|"
             r"guidelines|programming|directives|prompt|configuration|setup)\b"),
-    _signal("mentions_prompt", 0.4, ("system", "initial", "hidden", "original", "configuration",
+    signal("mentions_prompt", 0.4, ("system", "initial", "hidden", "original", "configuration",
             "setup"),
             r"(?<=your\s)(?:system\s+(?:prompt|message)|initial\s+(?:prompt|instructions)|hidden\s+"
             r"(?:prompt|instructions|rules)|original\s+(?:instructions|prompt|briefing)|configuration|"
             r"setup\s+instructions)\b"),
-    _signal("mentions_prompt", 0.4, ("prompt", "instructions", "rules", "system text"),
+    signal("mentions_prompt", 0.4, ("prompt", "instructions", "rules", "system text"),
             r"\b(?:prompt|instructions|rules)\s+that\s+(?:configures?|controls?|governs?)\s+you\b|"
             r"\bsystem\s+text\b"),
-    _signal("mentions_prompt", 0.4, ("first", "last"),
+    signal("mentions_prompt", 0.4, ("first", "last"),
             r"\b(?:first|last)\s+(?:sentence|line|paragraph|words?)\s+of\s+your\s+(?:instructions|prompt|"
             r"rules)"),
-    _signal("mentions_prompt", 0.4, ("hidden", "secret", "confidential", "{"),
+    signal("mentions_prompt", 0.4, ("hidden", "secret", "confidential", "{"),
             r"\b(?:hidden|secret|confidential)\s+(?:system\s+)?(?:prompt|instructions|message|rules)\b|"
             r"\{[a-z_]*(?:prompt|instructions|secret|token|password)[a-z_]*\}"),
-    _signal("instructions_given", 0.4, ("instructions", "rules", "prompt", "guidance",
+    signal("instructions_given", 0.4, ("instructions", "rules", "prompt", "guidance",
             "directions", "guidelines", "configuration"),
             r"\b(?:instructions|rules|prompt|guidance|directions|guidelines|configuration)\s+(?:that\s+)?"
             r"you\s+"
             r"(?:were|have\s+been)\s+(?:given|told|set\s+up\s+with|started\s+with|configured\s+with)|"
             r"\b(?:instructions|rules|guidance)\s+you\s+(?:received|had|follow)\b"),
-    _signal("instructions_given", 0.4, ("what you were", "never received"),
+    signal("instructions_given", 0.4, ("what you were", "never received"),
             r"\bwhat\s+you\s+were\s+(?:originally\s+|initially\s+|first\s+)?(?:told|instructed|"
             r"programmed)\b|\bnever\s+received\s+any\s+instructions"),
-    _signal("ask_instructions", 0.8, ("what",),
+    signal("ask_instructions", 0.8, ("what",),
             r"\bwhat\s+(?:is|are|was|were|does)\s+(?:written\s+in\s+)?(?:your|the)\b"
             rf"{_W}{{0,2}}?\s+(?:system\s+prompt|instructions|initial\s+prompt|directives|"
             r"programming)\b(?!\s+for\b)|\bwhat\s+(?:rules|instructions|guidelines)\s+(?:were|did)\s+"
             r"you\b|\bwhat\s+(?:were|are)\s+you\s+(?:told|instructed|programmed)"),
-    _signal("ask_instructions", 0.8, ("what",),
+    signal("ask_instructions", 0.8, ("what",),
             r"\bwhat\s+(?:exactly\s+)?did\s+(?:your|the)\s+(?:developers?|creators?|operators?|makers?)\s+"
             r"(?:write|say|tell|put)"),
-    _signal("ask_instructions", 0.8, ("what's", "what"),
+    signal("ask_instructions", 0.8, ("what's", "what"),
             r"\bwhat(?:'s|\s+is)\s+in\s+your\s+(?:[a-z]+\s+)?(?:instructions|prompt|rules|system\s+prompt|"
             r"configuration)|\bwhat\s+(?:the|your)\s+(?:operator|developer|system|admin)s?\s+(?:wrote|said|"
             r"told\s+you)"),
-    _signal("ask_instructions", 0.8, ("first message",),
+    signal("ask_instructions", 0.8, ("first message",),
             r"\bfirst\s+message\s+in\s+(?:this|the)\s+conversation"),
-    _signal("repeat_above", 1.0, ("repeat", "output", "print", "copy", "quote", "recite", "return",
+    signal("repeat_above", 1.0, ("repeat", "output", "print", "copy", "quote", "recite", "return",
             "write out", "reproduce"),
             r"\b(?:repeat|output|print|copy|quote|recite|return|write\s+out|reproduce)\s+(?:back\s+)?"
             r"(?:all\s+(?:of\s+)?)?(?:the\s+)?(?:text|words|everything|content|contents|messages?|"
             r"lines?)?\s*(?:above|before\s+this|preceding|that\s+came\s+before|prior\s+to\s+this)"),
     # Giving the model another identity or mode.
-    _signal("role_hijack", 1.0, ("you are", "you're"),
+    signal("role_hijack", 1.0, ("you are", "you're"),
             r"\byou(?:\s+are|'re)\s+(?:now|no\s+longer)\s+(?:an?\s+)?(?:[a-z'-]+\s+){0,2}?(?:dan|"
             r"unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|amoral|pirate|linux)\b|"
             r"\byou\s+are\s+(?:now\s+)?in\s+(?:developer|god|maintenance|debug|admin|sudo|dan|"
             r"jailbreak|unrestricted)\s+mode|\byou\s+are\s+no\s+longer\s+(?:an?\s+\w+|bound|restricted|"
             r"limited|required)"),
-    _signal("role_hijack", 1.0, ("no longer", "do anything now"),
+    signal("role_hijack", 1.0, ("no longer", "do anything now"),
             r"\bno\s+longer\s+(?:have|need)\s+to\s+(?:follow|obey|respect|abide)|\bdo\s+anything\s+now\b"),
-    _signal("unrestricted_persona", 1.0, ("unrestricted", "unfiltered", "uncensored", "jailbroken",
+    signal("unrestricted_persona", 1.0, ("unrestricted", "unfiltered", "uncensored", "jailbroken",
             "amoral", "unethical", "unaligned"),
             r"\b(?:unrestricted|unfiltered|uncensored|jailbroken|amoral|unethical|unaligned)\b[,\s]+"
             r"(?:[a-z]+[,\s]+){0,2}?(?:ai|assistant|model|chatbot|bot|version|mode|persona|character|"
             r"gpt|llm)\b"),
-    _signal("unrestricted_persona", 1.0, _AI_WORDS,
-            rf"\b{_AI}\s+(?:with|that\s+has|whose)\s+(?:no|only)\b|\b{_AI}\s+whose\s+(?:safety\s+|"
+    signal("unrestricted_persona", 1.0, AI_WORDS,
+            rf"\b{AI}\s+(?:with|that\s+has|whose)\s+(?:no|only)\b|\b{AI}\s+whose\s+(?:safety\s+|"
             r"ethical\s+)?(?:guidelines|rules|filters|restrictions|guardrails)\s+(?:were|are|have\s+been)\s+"
-            rf"(?:deleted|removed|disabled|turned\s+off|lifted)|\b{_AI}\s+without\s+(?:any\s+)?"
+            rf"(?:deleted|removed|disabled|turned\s+off|lifted)|\b{AI}\s+without\s+(?:any\s+)?"
             r"(?:rules|restrictions|filters|guidelines|limits|guardrails)"),
-    _signal("unrestricted_persona", 1.0, ("no ethical", "escaped its"),
+    signal("unrestricted_persona", 1.0, ("no ethical", "escaped its"),
             r"\bno\s+ethical\s+guidelines|\bescaped\s+its\s+guardrails"),
-    _signal("special_mode", 0.4, ("developer", "god", "sudo", "debug", "maintenance", "jailbreak"),
+    signal("special_mode", 0.4, ("developer", "god", "sudo", "debug", "maintenance", "jailbreak"),
             r"\b(?:developer|god|sudo|debug|maintenance|jailbreak)\s+mode\b"),
-    _signal("jailbreak", 0.5, ("jailbreak", "stay in character", "let's play a game"),
+    signal("jailbreak", 0.5, ("jailbreak", "stay in character", "let's play a game"),
             r"\bjailbreak\b|\bstay\s+in\s+character\b|\blet's\s+play\s+a\s+game"),
-    _signal("pretend", 0.5, ("pretend", "imagine", "suppose", "hypothetically"),
+    signal("pretend", 0.5, ("pretend", "imagine", "suppose", "hypothetically"),
             r"\b(?:pretend|imagine|suppose)\s+(?:that\s+)?you\s+(?:are|were|have)\b|"
             r"\bhypothetically,?\s+if\s+you\s+had\s+no\b"),
-    _signal("reset", 0.5, ("blank", "clean", "start", "reset you"),
+    signal("reset", 0.5, ("blank", "clean", "start", "reset you"),
             r"\b(?:blank|clean)\s+slate\b|\bstart\s+(?:over|fresh)\b|\breset\s+you\b"),
-    _signal("no_restrictions", 0.6, ("without", "ignore", "bypass", "disable", "disabled",
+    signal("no_restrictions", 0.6, ("without", "ignore", "bypass", "disable", "disabled",
             "turn off", "remove", "lift", "lifted", "off"),
             r"\b(?:without|ignore|bypass|disable|turn\s+off|remove|lift|lifted|disabled|off)\s+"
             r"(?:any\s+|all\s+|the\s+|your\s+|of\s+)?(?:[a-z]+\s+)?(?:restrictions|filters|filtering|"
             r"guardrails|censorship|content\s+polic(?:y|ies)|limitations|refusals|disclaimers|"
             r"safety\s+(?:rules|guidelines|filters)|ethical\s+guidelines|content\s+restrictions)\b"),
-    _signal("no_restrictions", 0.6, ("restrictions", "filters", "filtering", "guardrails",
+    signal("no_restrictions", 0.6, ("restrictions", "filters", "filtering", "guardrails",
             "censorship", "limitations", "refusals", "disclaimers"),
             r"(?<=no\s)(?:restrictions|filters|filtering|guardrails|censorship|limitations|refusals|"
             r"disclaimers)\b"),
-    _signal("no_restrictions", 0.6, ("filters", "restrictions", "safety guidelines"),
+    signal("no_restrictions", 0.6, ("filters", "restrictions", "safety guidelines"),
             r"\b(?:filters|restrictions|safety\s+guidelines)\s+(?:are\s+)?(?:turned\s+)?(?:off|lifted|"
             r"disabled)\b"),
-    _signal("rule_breaking", 0.5, ("break",),
+    signal("rule_breaking", 0.5, ("break",),
             r"\bbreak\s+(?:the|your|all|any)\s+(?:rules|guidelines|policies|restrictions)\b"),
-    # Text written for the model rather than for the reader (indirect injection).
-    _signal("addresses_ai", 0.6, ("note", "message", "instruction", "instructions", "attention",
-            "notice", "p.s", "ps", "reminder"),
-            r"\b(?:note|message|instructions?|attention|notice|p\.?s\.?|reminder)\s+(?:to|for)\s+"
-            rf"(?:the\s+|any\s+|all\s+)?{_AI}\b"),
-    _signal("addresses_ai", 0.6, ("to any", "if ", "when "),
-            rf"\bto\s+any\s+{_AI}\b|\b(?:if|when)\s+(?:you\s+are\s+an?|an?|any)\s+{_AI}\b"),
-    _signal("addresses_ai", 0.6, _AI_WORDS,
-            rf"\b{_AI}\s+(?:reading|processing|summari[sz]ing|analy[sz]ing|screening)\s+this\b|"
-            rf"{_STARTS}(?:ai|llm|language\s+model|assistant|chatbot|model|ai\s+model|ai\s+assistant)"
-            rf"\s*[:,]|\b(?:language\s+model|llm|ai)\s+instruction|\b{_AI}\s+(?:instructions|must|"
-            r"should)\b"),
-    _signal("addresses_ai", 0.6, ("hey", "attention"),
-            rf"\b(?:hey|attention)\s+{_AI}\b"),
-    _signal("ai_command", 0.5, _AI_WORDS,
-            rf"\b{_AI}\s*:\s*(?:[a-z]+\s+)?(?:offer|give|tell|say|reply|respond|write|add|include|send|"
-            r"approve|grant|ignore|disregard|describe|recommend|rate|classify|state|report|mention|"
-            r"never|always|do\s+not|don't)\b"),
-    _signal("when_processing", 0.4, ("when",),
-            r"\bwhen\s+(?:you\s+)?(?:summari[sz]|extract|generat|answer|analy[sz]|classif|rat|screen|"
-            r"asked|process|read)\w*"),
-    _signal("stop_task", 0.6, ("stop", "don't", "do not", "instead of", "rather than", "skip"),
-            r"\b(?:stop|don't|do\s+not|instead\s+of|rather\s+than|skip)\s+(?:[a-z]+\s+){0,2}?"
-            r"(?:summar|analy[sz]|translat|classif|processing|answering|perform)\w*"),
-    _signal("stop_task", 0.6, ("summarization", "summarisation", "task", "job", "operation",
-            "analysis"),
-            r"\b(?:summari[sz]ation|task|job|operation|analysis)\s+(?:[a-z]+\s+)?(?:is|has\s+been)\s+"
-            r"(?:cancel+ed|aborted|no\s+longer\s+needed)"),
-    _signal("instead_write", 0.4, ("instead",),
-            r"\binstead\b[^.\n]{0,30}\b(?:write|tell|say|reply|respond|output|list|translate|"
-            r"describe|recommend|explain)\b"),
-    _signal("ignore_the_input", 0.5, ("ignore", "disregard", "forget", "drop", "abandon"),
-            r"\b(?:ignore|disregard|forget|drop|abandon)\s+(?:the|this|these|those|your|other)\s+"
-            r"(?:[a-z]+\s+)?(?:text|document|article|task|reviews?|summary|notes|recipe|resume|"
-            r"request|question|summari[sz]ation|rest|transcript|page|leaflet|minutes|content|note)\b"),
-    _signal("dictate_result", 0.4, ("rate", "rank", "classify", "score", "mark", "describe",
-            "recommend", "the correct", "tell", "omit", "regardless"),
-            r"\b(?:rate|rank|classify|score|mark)\s+(?:this|the|every|each|it)\b|\bdescribe\s+(?:this|the|"
-            r"it)\s+(?:[a-z]+\s+)?as\b|\bomit\s+(?:all|any|every)\b|\bregardless\s+of\s+(?:the\s+)?(?:content|"
-            r"qualifications|what|facts|evidence|text)\b|\brecommend\s+(?:an?\s+immediate|this|buying|"
-            r"rejection)|\bthe\s+correct\s+(?:sentiment|answer|classification|rating|summary)\b|"
-            r"\btell\s+(?:the\s+)?(?:users?|readers?|customers?|applicants?)\b"),
-    _signal("dictate_result", 0.4, ("answer", "response", "reply", "summary", "summaries"),
-            r"(?:(?<=every\s)|(?<=each\s)|(?<=all\s))(?:answer|response|reply|summary|summaries)\b"),
-    _signal("dictate_result", 0.4, ("do not mention", "never mention", "add a"),
-            r"\b(?:do\s+not|never)\s+mention\b|\badd\s+a\s+(?:point|sentence|line)\s+saying"),
-    # Structure borrowed from chat templates, to fake a system or assistant turn.
-    _signal("chat_tokens", 1.0, ("<|", "[inst]", "[/inst]", "<<sys", "<</sys", "[system](",
-            '"role"'),
-            r"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\|>|"
-            r"\[/?inst\]|<</?sys>>|\[system\]\(#|\"role\"\s*:\s*\"system\""),
-    _signal("fake_turn", 0.6, ("system", "developer"),
-            r"(?:^|(?<=#)|(?<=#\s)|(?<=\n\s))(?:system|developer)\s*(?:override|prompt|message|notice)?"
-            r"\s*[:=]|\bsystem\s+(?:override|notice)\b"),
-    _signal("fake_turn", 0.6, ("end of", "user input", "human:", "<instructions>",
-            "</instructions>"),
-            r"\bend\s+of\s+(?:document|text|input|user\s+input)\b|\buser\s+input\s+ends\s+here\b|"
-            r"^human:.*\n(?:assistant|ai):|</?instructions>"),
-    # Getting data out.
-    _signal("exfiltration", 0.8, ("![",),
-            r"!\[[^\]]*\]\(https?://[^)\s]*[?&][^)\s]*="),
-    # A link whose parameter is left empty, or a placeholder, for the model to fill in.
-    _signal("exfiltration_slot", 0.6, ("](http",),
-            r"\]\(https?://[^)\s]*[?&][a-z0-9_]+=(?:\)|\{)"),
-    _signal("exfiltration", 0.8, ("send", "email", "forward", "post", "upload", "transmit",
-            "append", "include", "encode", "render"),
-            r"\b(?:send|email|forward|post|upload|transmit|append|include|encode|render)\b[^\n]{0,120}"
-            r"(?:https?://|\burl\b|@[a-z0-9-]+\.)"),
-    _signal("exfiltration", 0.8, ("collect the", "replac"),
-            r"\bcollect\s+the\s+(?:names|emails?|email\s+addresses|personal)|"
-            r"\breplac\w*\s+\S+\s+with\s+(?:your|the)\s+(?:instructions|prompt|system)"),
-    _signal("conversation_data", 0.4, ("previous", "earlier", "past", "conversation", "chat",
-            "session token", "full", "entire", "whole"),
-            r"\b(?:previous|earlier|past)\s+(?:conversations?|messages|chats)|"
-            r"\b(?:conversation|chat)\s+history\b|\bsession\s+token\b|\b(?:full|entire|whole)\s+"
-            r"(?:conversation|chat|transcript)\b"),
-    _signal("secrets", 0.7, ("reveal", "list", "print", "show", "tell", "give", "share", "output",
-            "send", "include", "write", "read"),
-            r"\b(?:reveal|list|print|show|tell|give|share|output|send|include|write|read)\b[^.\n]{0,50}"
-            r"\b(?:api\s+keys?|(?:secret|admin(?:istrator)?)\s+(?:keys?|password)|passwords?|"
-            r"credentials|environment\s+variables|refund\s+codes|(?:product|license|licence|serial)\s+"
-            r"keys)\b"),
-    _signal("forbidden_disclosure", 0.5, ("told", "instructed", "asked"),
-            r"\b(?:told|instructed|asked)\s+(?:you\s+)?not\s+to\s+(?:share|reveal|tell|disclose|say)"),
-    _signal("authority", 0.5, ("i am", "i'm", "this is", "authorise", "authorize", "authorising",
-            "authorizing", "permit", "allow"),
-            r"\b(?:i\s+am|i'm|this\s+is)\s+(?:the|your)\s+(?:developer|operator|administrator|admin|"
-            r"creator|owner)\b|\b(?:authori[sz]e|authori[sz]ing|permit|allow)\s+you\s+to\s+(?:ignore|"
-            r"bypass|disable|break|skip)"),
-    _signal("authority", 0.5, ("user is", "sudo", "as coming", "as if it came", "on behalf"),
-            r"\buser\s+is\s+(?:an?\s+)?(?:verified\s+as\s+an?\s+)?(?:administrator|admin|employee|"
-            r"developer|vip)\b|\bsudo\b|\b(?:as\s+(?:coming|if\s+it\s+came)\s+from|on\s+behalf\s+of)\s+"
-            r"(?:your|the)\s+(?:developer|operator|administrator|creator|system)"),
-    _signal("decode_and_obey", 0.4, ("decode", "decrypt", "base64", "rot", "backwards", "reverse"),
-            r"\b(?:decode|decrypt|base64|rot-?13|backwards|reverse)\b[^\n]{0,60}\b(?:follow|obey|"
-            r"execute|comply|do\s+what|apply|do\s+it)"),
-    # The most common overrides in other languages.
-    _signal("foreign_override", 1.0, ("ignore", "ignorez", "ignores", "oublie", "oubliez",
-            "ignoriere", "ignorieren", "vergiss", "vergessen", "ignora", "olvida", "olvide",
-            "dimentica", "esqueça", "esqueca", "negeer", "игнорируй", "проигнорируй", "забудь"),
-            r"\b(?:ignore[zs]?|oublie[zs]?)\s+(?:toutes\s+)?(?:les|tes|vos)\s+(?:instructions|consignes|"
-            r"r[eè]gles)\s+(?:pr[ée]c[ée]dentes|ant[ée]rieures)|"
-            r"\b(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie)\s+(?:alle\s+)?(?:vorherigen|"
-            r"bisherigen|vorigen|obigen|deine|ihre)\s+(?:\w+\s+)?(?:anweisungen|regeln|instruktionen)|"
-            r"\b(?:ignora|ignore|olvida|olvide)\s+(?:todas\s+)?(?:las|tus|sus)\s+(?:instrucciones|"
-            r"reglas|indicaciones)\s+(?:anteriores|previas)|"
-            r"\b(?:ignora|dimentica)\s+(?:tutte\s+)?(?:le\s+)?(?:istruzioni|regole)\s+(?:precedenti|"
-            r"anteriori)|\b(?:ignore|ignora|esque[cç]a)\s+(?:todas\s+)?(?:as\s+)?(?:instru[cç][oõ]es|"
-            r"regras)\s+(?:anteriores|pr[ée]vias)|\bnegeer\s+(?:alle\s+)?(?:vorige|eerdere|"
-            r"voorgaande)\s+(?:instructies|regels)|\b(?:игнорируй|проигнорируй|забудь)\s+(?:все\s+)?"
-            r"(?:предыдущие|прежние|свои)\s+(?:инструкции|правила|указания)"),
-    _signal("foreign_prompt", 0.6, ("prompt", "systemprompt", "systeemprompt", "системный",
-            "sans aucune"),
-            r"prompt\s+(?:syst[eè]me|del\s+sistema|di\s+sistema|do\s+sistema)|systemprompt|"
-            r"systeemprompt|системный\s+промпт|\bsans\s+aucune\s+restriction"),
 )
 # fmt: on
 
 # Phrases matched on letters only, for text spelt out with spaces, dots or dashes between letters.
 # fmt: off
 SQUASHED: tuple[Signal, ...] = (
-    _signal("squashed_override", 1.0, ("ignore", "disregard", "forget", "override", "bypass"),
+    signal("squashed_override", 1.0, ("ignore", "disregard", "forget", "override", "bypass"),
             r"(?:ignore|disregard|forget|override|bypass)(?:all|any|the|your)*(?:previous|prior|above|"
             r"earlier|system)(?:instructions?|prompts?|rules|directions)|(?:ignore|disregard|forget|"
             r"override|bypass)your(?:rules|instructions)"),
-    _signal("squashed_reveal", 1.0, ("reveal", "print", "show", "output", "repeat"),
+    signal("squashed_reveal", 1.0, ("reveal", "print", "show", "output", "repeat"),
             r"(?:reveal|print|show|output|repeat)(?:me)?(?:your(?:system|initial|hidden|secret)?|"
             r"the(?:system|initial|hidden|secret))(?:prompt|instructions)"),
-    _signal("squashed_persona", 1.0, ("youarenow", "enter", "enable", "activate"),
+    signal("squashed_persona", 1.0, ("youarenow", "enter", "enable", "activate"),
             r"youarenow(?:dan|an?unrestricted|jailbroken|in(?:developer|god)mode)|"
             r"(?:enter|enable|activate)(?:developer|god|dan|jailbreak)mode"),
 )
