@@ -231,7 +231,8 @@ class Settings(BaseSettings):
     @field_validator("rate_limit_storage_url")
     @classmethod
     def _storage_scheme(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("redis://", "rediss://", "unix://", "memory://")):
+        schemes = ("redis://", "rediss://", "unix://", "memory://")
+        if value is not None and not value.startswith(schemes):
             raise ValueError("expected a redis://, rediss://, unix:// or memory:// URL")
         return value
 

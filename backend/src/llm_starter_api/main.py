@@ -130,10 +130,18 @@ def _add_middleware(app: FastAPI, settings: Settings, limiter: RateLimiter) -> N
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=[
+                "Authorization",
+                "X-API-Key",
+                "Content-Type",
+                "X-Request-ID",
+                "Idempotency-Key",
+            ],
             expose_headers=[
                 "X-Request-ID",
+                "Location",
+                "Idempotent-Replayed",
                 "Retry-After",
                 "X-RateLimit-Limit",
                 "X-RateLimit-Remaining",

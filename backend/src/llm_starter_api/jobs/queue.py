@@ -89,10 +89,16 @@ class LocalQueue:
     """Jobs as asyncio tasks of this process: not durable, a restart loses queued and running jobs."""
 
     def __init__(
-        self, run: Callable[[str], Awaitable[object]], store: JobStore, *, concurrency: int
+        self,
+        run: Callable[[str], Awaitable[object]],
+        store: JobStore,
+        *,
+        concurrency: int,
+        grace_seconds: float = 5.0,
     ) -> None:
         self.run = run
         self.store = store
+        self.grace_seconds = grace_seconds
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -126,6 +132,9 @@ class LocalQueue:
 
     async def aclose(self) -> None:
         tasks = list(self._tasks.values())
+        if tasks:
+            # Jobs about to finish may; the rest are lost with the process, as documented.
+            await asyncio.wait(tasks, timeout=self.grace_seconds)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

@@ -34,15 +34,18 @@ async def run_job(
     done = await store.done(job_id)
     pending = [(i, r) for i, r in enumerate(record.request.requests) if i not in done]
     limit = asyncio.Semaphore(concurrency)
-    stored = 0
+    stored, stopped = 0, False
 
     async def one(index: int, request: TextProcessingRequest) -> None:
-        nonlocal stored
-        async with limit:  # stored before the slot frees: a stopped job starts nothing more
+        nonlocal stored, stopped
+        async with limit:
+            if stopped:
+                return
             item = await process_item(service, index, request)
             added = await store.put_item(job_id, item)
-        if added is None:
-            raise _Stopped
+            if added is None:
+                stopped = True  # no waiting item starts once the job stops
+                raise _Stopped
         stored += added
 
     logger.info(

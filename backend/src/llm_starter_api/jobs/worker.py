@@ -23,7 +23,7 @@ from llm_starter_api.resources import Resources
 # The worker refreshes its health key this often; `arq --check` fails once it is this old + 1 s.
 HEALTH_CHECK_SECONDS = 10
 # arq's own job timeout only backs up the runner's, which records the timeout on the job.
-TIMEOUT_MARGIN_SECONDS = 5
+TIMEOUT_MARGIN_SECONDS = 2
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -57,7 +57,7 @@ async def run_batch_job(ctx: dict[str, Any], job_id: str) -> int:
             concurrency=settings.batch_concurrency,
             timeout_seconds=settings.job_timeout_seconds,
         )
-    except REDIS_ERRORS as exc:
+    except* REDIS_ERRORS as exc:  # `except*`: item writes fail inside the run's task group
         # Stored outcomes are safe; try again later, up to JOB_MAX_TRIES runs in all.
         raise Retry(defer=5 * ctx["job_try"]) from exc
 

@@ -69,3 +69,23 @@ def test_origins_must_be_origins() -> None:
 
     with pytest.raises(ValidationError, match="not an origin"):
         Settings(_env_file=None, cors_origins="app.example.com/path")
+
+
+async def test_browsers_on_configured_origins_can_submit_and_cancel_jobs(
+    make_client: ClientFactory,
+) -> None:
+    async with make_client(cors_origins="https://app.example.com") as client:
+        preflight = await client.options(
+            "/v1/text_processing/jobs/some-job",
+            headers={
+                "Origin": "https://app.example.com",
+                "Access-Control-Request-Method": "DELETE",
+                "Access-Control-Request-Headers": "x-api-key,idempotency-key",
+            },
+        )
+        submitted = await client.get(
+            "/v1/text_processing/operations", headers={"Origin": "https://app.example.com"}
+        )
+    assert preflight.status_code == 200
+    assert "DELETE" in preflight.headers["access-control-allow-methods"]
+    assert "location" in submitted.headers["access-control-expose-headers"].lower()

@@ -1,0 +1,143 @@
+"""Two API processes and a job worker on one Redis behave as one service.
+
+The cache, the rate limits, the circuit breakers and the jobs are shared through Redis; the metrics
+through PROMETHEUS_MULTIPROC_DIR, so whichever process is scraped reports every process's counts.
+"""
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+from apitest import API_KEY
+from fakes.openai_server import FakeOpenAI, HTTPError
+from infra.cache.redisproc import RedisServer, free_port, unique_prefix
+from jobs import processes
+
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
+
+SECOND_KEY = "second-key-0123456789"
+PROCESS = "/v1/text_processing/process"
+BREAKERS = "/internal/resilience/circuit-breakers"
+HEAVY_LIMIT = 4
+
+
+def text(name: str) -> dict[str, str]:
+    return {
+        "text": f"{name}: the harbour tide rose twice today and every ferry ran.",
+        "operation": "summarize",
+    }
+
+
+def samples(exposition: str, metric: str) -> dict[str, float]:
+    """`metric`'s samples by label set, from the Prometheus text format."""
+    pattern = re.compile(rf"^{metric}(\{{.*\}}) ([0-9.e+-]+)$", re.MULTILINE)
+    return {labels: float(value) for labels, value in pattern.findall(exposition)}
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[tuple[list[str], FakeOpenAI]]:
+    """Two API processes and a worker sharing a Redis of their own and a metrics directory."""
+    redis_server = RedisServer(tmp_path)
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    prefix = unique_prefix()
+    with FakeOpenAI.running() as provider:
+        env = processes.base_env(
+            API_KEY=API_KEY,
+            ADDITIONAL_API_KEYS=SECOND_KEY,
+            LLM_MODEL="openai:fake-model",
+            OPENAI_BASE_URL=provider.url,
+            CACHE_REDIS_URL=redis_server.url,
+            CACHE_KEY_PREFIX=prefix,
+            RATE_LIMIT_HEAVY=f"{HEAVY_LIMIT}/minute",
+            RATE_LIMIT_KEY_PREFIX=f"{prefix}:ratelimit",
+            RESILIENCE_CUSTOM_CONFIG=json.dumps(
+                {"attempts": 1, "failure_threshold": 2, "recovery_timeout": 300}
+            ),
+            PROMETHEUS_MULTIPROC_DIR=str(metrics_dir),
+        )
+        redis_server.start()
+        ports = [free_port(), free_port()]
+        apis = [processes.api(env, tmp_path, port, name=f"api-{port}") for port in ports]
+        worker = processes.worker(env, tmp_path)
+        try:
+            for process in [*apis, worker]:
+                process.start()
+            urls = [f"http://127.0.0.1:{port}" for port in ports]
+            for process, url in zip(apis, urls, strict=True):
+                processes.wait_healthy(process, url)
+            with redis.Redis.from_url(redis_server.url) as client:
+                processes.wait_polling(worker, client, f"{prefix}:jobs:queue")
+            yield urls, provider
+        finally:
+            for process in [*apis, worker]:
+                process.stop()
+            redis_server.stop()
+
+
+def test_two_api_processes_and_a_worker_act_as_one_service(
+    stack: tuple[list[str], FakeOpenAI],
+) -> None:
+    (a, b), provider = stack
+    first, second = {"X-API-Key": API_KEY}, {"X-API-Key": SECOND_KEY}
+    with httpx.Client(timeout=20) as http:
+        # The cache: answered on A, a hit on B.
+        assert http.post(a + PROCESS, json=text("X"), headers=first).json()["cache_hit"] is False
+        assert http.post(b + PROCESS, json=text("X"), headers=first).json()["cache_hit"] is True
+
+        # Jobs: submitted on A, run by the worker, read on B.
+        batch = {"requests": [text("J0"), text("J1")]}
+        job = http.post(a + "/v1/text_processing/jobs", json=batch, headers=first).json()
+        assert poll_job(http, b + job["links"]["self"], first)["state"] == "completed"
+
+        # The rate limit: HEAVY_LIMIT heavy requests per minute for this key, wherever they land.
+        assert http.post(a + PROCESS, json=text("Y"), headers=first).status_code == 200
+        assert http.post(b + PROCESS, json=text("Z"), headers=first).status_code == 200
+        limited = http.post(a + PROCESS, json=text("W"), headers=first)
+        assert limited.status_code == 429
+        assert int(limited.headers["Retry-After"]) >= 1
+
+        # The breaker: tripped through A by a failing provider, open as B sees it.
+        provider.script(HTTPError(500), HTTPError(500))
+        for name in ("V1", "V2"):
+            assert http.post(a + PROCESS, json=text(name), headers=second).status_code == 503
+        breakers = http.get(b + BREAKERS, headers=first).json()["breakers"]
+        assert [(br["name"], br["state"]) for br in breakers] == [("openai:fake-model", "open")]
+        asked = len(provider.requests)
+        fast = http.post(b + PROCESS, json=text("V3"), headers=second)
+        assert (fast.status_code, len(provider.requests)) == (503, asked)  # B never called it
+
+        # The metrics: every process's counts, whichever process is scraped.
+        scrapes = [http.get(url + "/metrics", headers=first).text for url in (a, b)]
+    requests = [samples(s, "http_requests_total") for s in scrapes]
+    processed = [
+        {labels: n for labels, n in counts.items() if PROCESS + '"' in labels}
+        for counts in requests
+    ]
+    assert processed[0] == processed[1]
+    assert processed[0] == {
+        f'{{method="POST",route="{PROCESS}",status="200"}}': 4.0,
+        f'{{method="POST",route="{PROCESS}",status="429"}}': 1.0,
+        f'{{method="POST",route="{PROCESS}",status="503"}}': 3.0,
+    }
+    calls = [samples(s, "llm_calls_total") for s in scrapes]
+    assert calls[0] == calls[1]
+    # X, Y and Z on the API processes, J0 and J1 on the worker.
+    assert sum(n for labels, n in calls[0].items() if 'outcome="ok"' in labels) == 5.0
+
+
+def poll_job(http: httpx.Client, url: str, headers: dict[str, str]) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    body: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        body = http.get(url, headers=headers).json()
+        if body["state"] not in ("queued", "running"):
+            return body
+        time.sleep(0.05)
+    pytest.fail(f"the job did not finish within 30 s: {body}")
