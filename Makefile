@@ -20,7 +20,7 @@ ARGS ?=
 # Vulnerability ids to accept, each with its reason in docs/python-versions.md.
 AUDIT_IGNORE ?=
 
-.PHONY: help install run test lint typecheck format bench bench-versions audit clean
+.PHONY: help install run worker test lint typecheck format bench bench-versions audit clean
 
 help: ## list the targets (PY=3.12 selects another interpreter and venv)
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,6 +34,9 @@ install: $(UV) ## sync the venv (.venv, or .venv-PY) with uv.lock, all workspace
 
 run: install ## start backend (:8000) and frontend (:8501); Ctrl-C stops both
 	$(RUN) python scripts/dev.py
+
+worker: install ## run a batch-job worker (arq); needs REDIS_URL, like the API it serves
+	$(RUN) arq llm_starter_api.jobs.worker.WorkerSettings
 
 test: install ## run the test suite with coverage
 	$(RUN) pytest --cov --cov-report=term
