@@ -63,7 +63,7 @@ bench: install ## run benchmarks/bench_*.py, ratios to each group's baseline; JS
 	$(RUN) pytest benchmarks -o python_files='bench_*.py' -o testpaths=benchmarks \
 		--benchmark-only --benchmark-sort=name -q $(if $(BENCH_JSON),--benchmark-json=$(BENCH_JSON))
 
-bench-versions: $(UV) ## benchmarks on every Python found (3.11-3.14, t), into docs/performance.md (~15 min)
+bench-versions: $(UV) ## benchmarks on every Python found (3.11-3.14, t) into docs/performance.md; ~8 min
 	$(UV) run --script scripts/bench_versions.py $(ARGS)
 
 audit: $(UV) ## pip-audit of every package in uv.lock; fails on a known vulnerability or an incomplete audit

@@ -4,6 +4,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 from pydantic_ai.messages import (
     ModelMessage,
     ModelRequest,
@@ -79,9 +80,10 @@ async def _stream(
     messages: list[ModelMessage], info: AgentInfo
 ) -> AsyncIterator[str | DeltaToolCalls]:
     task = _task(messages)
-    text = _text_answer(task)
+    # CPU-bound, like every engine call: off the event loop, as pydantic-ai runs `_respond`.
+    text = await anyio.to_thread.run_sync(_text_answer, task)
     if text is None:
-        args = json.dumps(_structured_answer(task))
+        args = json.dumps(await anyio.to_thread.run_sync(_structured_answer, task))
         yield {0: DeltaToolCall(name=info.output_tools[0].name, json_args=args)}
         return
     # Word by word, as a generative model would stream; whitespace is kept exactly.
