@@ -5,18 +5,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import schemathesis
 from apitest import API_KEY, make_settings
 from hypothesis import HealthCheck, settings
-
-from llm_starter_api.main import create_app
-
-schemathesis = pytest.importorskip("schemathesis", reason="needs schemathesis (dev dependency)")
-from schemathesis.specs.openapi.checks import (  # noqa: E402
+from schemathesis.specs.openapi.checks import (
     allow_header_conformance,
     negative_data_rejection,
     positive_data_acceptance,
     status_code_conformance,
 )
+
+from llm_starter_api.main import create_app
 
 # Rate limits off: the fuzzer's burst would otherwise be answered with (documented) 429s.
 APP = create_app(make_settings(rate_limit_enabled=False, cache_preset="disabled"))

@@ -71,6 +71,14 @@ class ProviderRejected(AppError):
     default_message = "The language model provider rejected the request"
 
 
+def error_responses(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` documenting each status with the one error body."""
+    return {
+        status: {"model": ErrorResponse, "description": text}
+        for status, text in descriptions.items()
+    }
+
+
 def error_response(
     request: Request, error: AppError, *, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:

@@ -7,33 +7,31 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Request, Response
 
 from llm_starter_api.deps import CurrentKey, JobsDep, require_api_key
-from llm_starter_api.errors import NotFound
+from llm_starter_api.errors import NotFound, error_responses
 from llm_starter_api.jobs.service import JobView
 from llm_starter_api.text.batch import owner_of
 from llm_starter_models import (
     BatchItemStatus,
     BatchTextProcessingRequest,
-    ErrorResponse,
     JobProgress,
     JobResponse,
 )
 
-_ERRORS = {
-    status: {"model": ErrorResponse, "description": description}
-    for status, description in {
+_ERRORS = error_responses(
+    {
         401: "Missing or invalid API key",
         404: "No such job: unknown, expired, or submitted with another key",
         422: "Invalid input, or an Idempotency-Key reused with a different body",
         503: "The job store (Redis) is temporarily unavailable",
-    }.items()
-}
+    }
+)
 _JOB_ID = re.compile(r"[0-9a-f]{32}")
 
 router = APIRouter(
     prefix="/text_processing/jobs",
     tags=["jobs"],
     dependencies=[Depends(require_api_key)],
-    responses=_ERRORS,  # type: ignore[arg-type]  # FastAPI types the keys as int | str
+    responses=_ERRORS,
 )
 
 IdempotencyKey = Annotated[

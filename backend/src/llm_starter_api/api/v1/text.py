@@ -15,7 +15,7 @@ from llm_starter_api.deps import (
     TextServiceDep,
     require_api_key,
 )
-from llm_starter_api.errors import AppError, NotFound, error_body
+from llm_starter_api.errors import AppError, NotFound, error_body, error_responses
 from llm_starter_api.text.batch import owner_of
 from llm_starter_api.text.operations import catalog
 from llm_starter_models import (
@@ -28,21 +28,20 @@ from llm_starter_models import (
     TextProcessingResponse,
 )
 
-_ERRORS = {
-    status: {"model": ErrorResponse, "description": description}
-    for status, description in {
+_ERRORS = error_responses(
+    {
         401: "Missing or invalid API key",
         422: "Invalid input: the body names each field and reason",
         502: "The model provider rejected the request",
         503: "The model provider is temporarily unavailable (Retry-After)",
-    }.items()
-}
+    }
+)
 
 router = APIRouter(
     prefix="/text_processing",
     tags=["text processing"],
     dependencies=[Depends(require_api_key)],
-    responses=_ERRORS,  # type: ignore[arg-type]  # FastAPI types the keys as int | str
+    responses=_ERRORS,
 )
 
 
