@@ -1,4 +1,4 @@
-"""Throughput of the production server command, uvicorn --workers N, against granian on the same app.
+"""Throughput of the production server command, uvicorn --workers N, against granian and a bare app.
 
     uv run --with granian python scripts/bench_servers.py [--workers 2] [--seconds 10] [--rounds 3]
 
@@ -6,7 +6,9 @@ Needs wrk (`apt-get install -y wrk`). Each round starts each server in turn with
 settings (JSON logs at WARNING, metrics in multiprocess mode, rate limits off so every request is
 served) and runs wrk against GET /v1/health and a cache-hit POST /v1/text_processing/process.
 Servers and wrk share this machine: compare the servers with each other within one run, not with
-numbers from another machine. Prints a Markdown table with each server's ratio to uvicorn.
+numbers from another machine. "bare" is `benchmarks/bare_app.py` under the same uvicorn command: the
+same routes answering the same JSON with nothing else, so the app's own cost on a cache hit shows as
+a ratio. Prints a Markdown table with each server's ratio to uvicorn.
 """
 
 import argparse
@@ -65,6 +67,10 @@ def commands(workers: int, port: int) -> dict[str, list[str]]:
         "granian": [
             *(granian, "--interface", "asgi", "--factory", *address),
             *("--workers", str(workers), "--no-ws", "--log-level", "warning", APP),
+        ],
+        "bare": [
+            *(sys.executable, "-m", "uvicorn", "bare_app:create_app", "--factory", *address),
+            *("--app-dir", "benchmarks", "--workers", str(workers), "--no-access-log"),
         ],
     }
 
@@ -158,6 +164,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--servers", nargs="+", default=["uvicorn", "granian", "bare"])
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -175,6 +182,8 @@ def main() -> int:
             # Alternating servers within each round spreads any drift of the machine over both.
             port = free_port()
             for name, argv in commands(args.workers, port).items():
+                if name not in args.servers:
+                    continue
                 runs.setdefault(name, []).append(measure(name, argv, port, scripts, args))
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(

@@ -139,7 +139,9 @@ async def test_cancelling_keeps_the_items_done_and_stops_the_rest(
         job = (await client.post(JOBS, json=batch())).json()
         location = job["links"]["self"]
         for _ in range(250):
-            if (await client.get(location)).json()["progress"]["done"]:
+            # Cancel once the first item is stored and the second is at the provider.
+            done = (await client.get(location)).json()["progress"]["done"]
+            if done and len(provider.requests) == 2:
                 break
             await asyncio.sleep(0.02)
         cancelled = await client.delete(location)
