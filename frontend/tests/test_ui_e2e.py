@@ -98,7 +98,9 @@ def servers(tmp_path: Path) -> Iterator[str]:
 
 
 def chromium() -> str:
-    path = shutil.which("chromium")
+    # Debian's chromium here; GitHub's Ubuntu runners ship Google Chrome instead.
+    found = (shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome"))
+    path = next((p for p in found if p), None)
     if path is None:
         pytest.fail(
             "chromium is not installed: run `apt-get install -y chromium` "
