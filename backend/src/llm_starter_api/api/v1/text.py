@@ -63,7 +63,9 @@ async def process(
     return await service.process(request)
 
 
-async def _streamable(request: TextProcessingRequest, service: TextServiceDep) -> TextProcessingRequest:
+async def _streamable(
+    request: TextProcessingRequest, service: TextServiceDep
+) -> TextProcessingRequest:
     # Checked before the stream opens, so bad input gets a plain 4xx rather than an error event.
     service.check_streamable(request)
     return request
