@@ -180,4 +180,4 @@ async def test_a_disconnect_after_the_body_cancels_the_handler() -> None:
     await CancelOnDisconnect(app)({"type": "http", "method": "POST", "path": "/"}, receive, send)
 
     assert seen == ["cancelled"]
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 3.0  # the app would sleep 5 s
