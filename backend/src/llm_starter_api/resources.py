@@ -52,7 +52,11 @@ class Resources:
             resilience=resilience,
             injection=InjectionGuard(settings.injection_detection),
         )
-        store = BatchStore(retention_seconds=settings.batch_retention_seconds)
+        store = BatchStore(
+            retention_seconds=settings.batch_retention_seconds,
+            redis=redis,
+            prefix=settings.cache_key_prefix,
+        )
         runner = BatchRunner(
             service,
             store,

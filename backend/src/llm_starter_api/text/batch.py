@@ -7,7 +7,10 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
+
 from llm_starter_api.errors import AppError, InvalidInput
+from llm_starter_api.infra.redis import REDIS_ERRORS
 from llm_starter_api.text.service import TextService
 from llm_starter_models import (
     BatchItemStatus,
@@ -22,28 +25,54 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class _Stored:
-    owner: str
     expires_at: float
     outcome: BatchTextProcessingResponse
 
 
 class BatchStore:
-    """Finished batches by id, for a retention period, readable only by the caller who ran them."""
+    """Finished batches by owner and id, for a retention period; only their owner reads them.
 
-    def __init__(self, *, retention_seconds: float) -> None:
+    In Redis when it is configured, so every worker answers batch_status for a batch any worker
+    ran; in this process otherwise (and while Redis fails).
+    """
+
+    def __init__(
+        self, *, retention_seconds: int, redis: Redis | None = None, prefix: str = "llmstarter"
+    ) -> None:
         self.retention_seconds = retention_seconds
-        self._batches: dict[str, _Stored] = {}
+        self.redis = redis
+        self.prefix = prefix
+        self._batches: dict[tuple[str, str], _Stored] = {}
 
-    def put(self, owner: str, outcome: BatchTextProcessingResponse) -> None:
-        """Keep an outcome; expired ones are dropped on the way."""
+    def _key(self, owner: str, batch_id: str) -> str:
+        return f"{self.prefix}:batch:{owner}:{batch_id}"
+
+    async def put(self, owner: str, outcome: BatchTextProcessingResponse) -> None:
+        """Keep an outcome for the retention period."""
+        if self.redis is not None:
+            try:
+                key, value = self._key(owner, outcome.batch_id), outcome.model_dump_json()
+                await self.redis.set(key, value, ex=self.retention_seconds)
+                return
+            except REDIS_ERRORS:
+                logger.warning("batch store: redis unavailable, keeping the outcome in memory")
         now = time.monotonic()
-        self._batches = {k: v for k, v in self._batches.items() if v.expires_at > now}
-        self._batches[outcome.batch_id] = _Stored(owner, now + self.retention_seconds, outcome)
+        expired = [k for k, v in self._batches.items() if v.expires_at <= now]
+        for k in expired:
+            del self._batches[k]
+        self._batches[owner, outcome.batch_id] = _Stored(now + self.retention_seconds, outcome)
 
-    def get(self, owner: str, batch_id: str) -> BatchTextProcessingResponse | None:
+    async def get(self, owner: str, batch_id: str) -> BatchTextProcessingResponse | None:
         """The outcome, or None when unknown, expired or someone else's."""
-        stored = self._batches.get(batch_id)
-        if stored is None or stored.expires_at <= time.monotonic() or stored.owner != owner:
+        if self.redis is not None:
+            try:
+                raw = await self.redis.get(self._key(owner, batch_id))
+                if raw is not None:
+                    return BatchTextProcessingResponse.model_validate_json(raw)
+            except REDIS_ERRORS:
+                logger.warning("batch store: redis unavailable, reading this process's outcomes")
+        stored = self._batches.get((owner, batch_id))
+        if stored is None or stored.expires_at <= time.monotonic():
             return None
         return stored.outcome
 
@@ -121,5 +150,5 @@ class BatchRunner:
             results=items,
             total_processing_time=time.perf_counter() - started,
         )
-        self.store.put(owner, outcome)
+        await self.store.put(owner, outcome)
         return outcome

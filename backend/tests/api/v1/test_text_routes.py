@@ -1,10 +1,12 @@
 """The v1 text-processing routes through the real app, with the embedded engine."""
 
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import pytest
 from apitest import ClientFactory
+from redis.asyncio import Redis
 
 TEXT = (
     "The Golden Gate Bridge was completed in 1937 after four years of construction. "
@@ -250,3 +252,24 @@ async def test_text_health_reports_healthy(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/text_processing/health")
     assert response.status_code == 200
     assert response.json()["status"] == "healthy"
+
+
+@pytest.mark.redis
+async def test_with_redis_any_instance_answers_for_a_batch_another_ran(
+    make_client: ClientFactory,
+) -> None:
+    prefix = f"t{uuid4().hex}"
+    shared = {"cache_redis_url": "redis://127.0.0.1:6379/14", "cache_key_prefix": prefix}
+    async with make_client(**shared) as first, make_client(**shared) as second:
+        ran = await first.post(
+            BATCH, json={"batch_id": "shared-1", "requests": [body("sentiment")]}
+        )
+        seen = await second.get("/v1/text_processing/batch_status/shared-1")
+    redis = Redis.from_url("redis://127.0.0.1:6379/14")
+    async with redis:
+        keys = [key async for key in redis.scan_iter(match=f"{prefix}:*")]
+        if keys:
+            await redis.delete(*keys)
+    assert ran.status_code == 200
+    assert seen.status_code == 200
+    assert seen.json() == ran.json()

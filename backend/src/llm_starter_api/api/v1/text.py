@@ -101,7 +101,7 @@ async def batch_status(
     batch_id: str, resources: ResourcesDep, key: CurrentKey
 ) -> BatchTextProcessingResponse:
     """The stored outcome of a finished batch, kept for the retention period."""
-    outcome = resources.batch_store.get(owner_of(key), batch_id)
+    outcome = await resources.batch_store.get(owner_of(key), batch_id)
     if outcome is None:
         raise NotFound(f"No finished batch {batch_id!r} is known (unknown, expired, or not yours)")
     return outcome
