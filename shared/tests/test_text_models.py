@@ -72,6 +72,28 @@ def test_text_is_kept_exactly_as_sent(text: str) -> None:
     assert json.loads(parsed.model_dump_json())["text"] == text
 
 
+@pytest.mark.parametrize(
+    ("fields", "loc"),
+    [
+        ({"text": "ten chars and \ud800 more"}, ("text",)),
+        ({"operation": "qa", "question": "why \udfff?"}, ("question",)),
+        ({"user_metadata": {"tags": ["ok", "\ud83d"]}}, ("user_metadata",)),
+    ],
+)
+def test_unpaired_surrogates_are_rejected_naming_the_field(
+    fields: dict[str, Any], loc: tuple[str, ...]
+) -> None:
+    # The standard json module (FastAPI's body parser) reads `"\\ud800"` into such a string.
+    with pytest.raises(ValidationError, match="surrogate") as caught:
+        TextProcessingRequest.model_validate({"text": TEXT, "operation": "summarize"} | fields)
+    assert error_locs(caught.value) == [loc]
+
+
+def test_a_surrogate_pair_is_the_character_it_spells() -> None:
+    parsed = request(text=json.loads('"smile \\ud83d\\ude00 and more words"'))
+    assert parsed.text == "smile \N{GRINNING FACE} and more words"
+
+
 _padding = st.text(alphabet=" \t\r\n\u00a0\u2003\u3000")
 _core = st.text(min_size=10).filter(lambda s: sum(not c.isspace() for c in s) >= 10)
 

@@ -5,6 +5,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -13,6 +14,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticSerializationError, to_json
 
 MIN_TEXT_LENGTH = 10
 """Shortest accepted text, counted after stripping surrounding whitespace."""
@@ -36,6 +38,23 @@ _BoundedNumQuestions = Annotated[
     int,
     Field(ge=OPTION_LIMITS["num_questions"][0], le=OPTION_LIMITS["num_questions"][1], strict=True),
 ]
+
+
+def _valid_unicode(value: str) -> str:
+    # JSON can spell an unpaired surrogate (`"\\ud800"`) that no UTF-8 encodes: such a text could
+    # be neither hashed, stored nor sent to a model, so it is refused here rather than fail later.
+    try:
+        value.encode()
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"contains an unpaired surrogate (U+{ord(value[exc.start]):04X}) at character "
+            f"{exc.start}, which is not valid Unicode"
+        ) from None
+    return value
+
+
+UnicodeStr = Annotated[str, AfterValidator(_valid_unicode)]
+"""A string that encodes as UTF-8: no unpaired surrogates."""
 
 
 class TextProcessingOperation(StrEnum):
@@ -74,13 +93,13 @@ class TextProcessingRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(
+    text: UnicodeStr = Field(
         description=f"The text to process: at least {MIN_TEXT_LENGTH} characters after stripping; "
         "the server states its upper bound in GET /v1/text_processing/operations."
     )
     operation: TextProcessingOperation
-    question: Annotated[str, StringConstraints(max_length=MAX_QUESTION_LENGTH)] | None = Field(
-        default=None, description="Required for qa; ignored otherwise."
+    question: Annotated[UnicodeStr, StringConstraints(max_length=MAX_QUESTION_LENGTH)] | None = (
+        Field(default=None, description="Required for qa; ignored otherwise.")
     )
     options: ProcessingOptions = Field(default_factory=ProcessingOptions)
     user_metadata: dict[str, Any] | None = None
@@ -95,6 +114,19 @@ class TextProcessingRequest(BaseModel):
                 "not counting leading and trailing whitespace"
             )
         return text
+
+    @field_validator("user_metadata")
+    @classmethod
+    def _metadata_is_json(cls, metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Kept and stored with batch jobs, so it must serialise: no unpaired surrogates inside.
+        if metadata is not None:
+            try:
+                to_json(metadata)
+            except PydanticSerializationError:
+                raise ValueError(
+                    "must be JSON with valid Unicode strings (no unpaired surrogates)"
+                ) from None
+        return metadata
 
     @field_validator("options", mode="before")
     @classmethod

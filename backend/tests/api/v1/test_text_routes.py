@@ -166,6 +166,27 @@ async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
     assert error["details"]["errors"][0]["field"] == "body"
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (PROCESS, "text"),
+        ("/v1/text_processing/process/stream", "text"),
+        (BATCH, "requests.0.text"),
+    ],
+)
+async def test_an_unpaired_surrogate_is_422_not_a_server_error(
+    client: httpx.AsyncClient, path: str, field: str
+) -> None:
+    # Valid JSON, yet no UTF-8 string: it once reached the cache key's encoder and failed there.
+    item = '{"text": "Rivers carry water \\ud800 to the sea.", "operation": "summarize"}'
+    payload = item if path != BATCH else f'{{"requests": [{item}]}}'
+    response = await client.post(
+        path, content=payload.encode(), headers={"Content-Type": "application/json"}
+    )
+    error = assert_error(response, 422, "validation_error", "unpaired surrogate (U+D800)")
+    assert error["details"]["errors"][0]["field"] == field
+
+
 async def test_wrong_content_type_is_rejected_with_a_clear_error(client: httpx.AsyncClient) -> None:
     response = await client.post(
         PROCESS, content=b"text=hello world", headers={"Content-Type": "text/plain"}
