@@ -6,6 +6,7 @@ from prometheus_client import REGISTRY
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, UserPromptPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
+from llm_starter_api.infra.security import injection
 from llm_starter_api.infra.security.injection import InjectionGuard, PromptInjection, scan
 from llm_starter_api.main import create_app
 from llm_starter_models import TextProcessingOperation as Op
@@ -100,6 +101,44 @@ def test_guard_scans_each_field_and_names_it() -> None:
     assert refused.value.details["field"] == "question"
     assert InjectionGuard("flag").check(text=BENIGN, question=None) is False
     assert InjectionGuard("off").check(text=ATTACK) is False
+
+
+def _count_scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    scanned: list[str] = []
+
+    def counting_scan(text: str) -> injection.Verdict:
+        scanned.append(text)
+        return scan(text)
+
+    monkeypatch.setattr(injection, "scan", counting_scan)
+    return scanned
+
+
+async def test_a_repeated_text_is_scanned_once_yet_counted_each_time(
+    make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scanned = _count_scans(monkeypatch)
+    before = _detections("flag")
+    async with make_client(injection_detection="flag") as client:
+        answers = [
+            await client.post(PROCESS, json={"text": ATTACK, "operation": "summarize"})
+            for _ in range(3)
+        ]
+    assert [a.json()["metadata"]["injection_flagged"] for a in answers] == [True] * 3
+    assert [a.json()["cache_hit"] for a in answers] == [False, True, True]
+    assert scanned == [ATTACK]
+    assert _detections("flag") == before + 3
+
+
+def test_the_verdict_memory_forgets_the_least_recent_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(injection, "VERDICT_MEMORY", 2)
+    scanned = _count_scans(monkeypatch)
+    guard = InjectionGuard("flag")
+    texts = [f"{BENIGN} Visit number {n}." for n in range(3)]
+    for text in [*texts, texts[2], texts[1], texts[0]]:
+        guard.check(text=text)
+    # 0, 1, 2 scanned; 2 and 1 remembered; 0 was forgotten when 2 arrived.
+    assert scanned == [*texts, texts[0]]
 
 
 @pytest.mark.parametrize(

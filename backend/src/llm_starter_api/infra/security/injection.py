@@ -1,6 +1,8 @@
 """Prompt-injection detection: scores a text, never changes it; the mode decides what follows."""
 
-from collections import Counter
+import hashlib
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +32,9 @@ THRESHOLD = 1.0
 OBFUSCATION_BONUS = 0.5
 # A quoted attack phrase in text that talks about attacks is most likely an example.
 QUOTED_EXAMPLE_FACTOR = 0.4
+# Verdicts of this many recent texts are remembered, so a repeated text (every cache hit) is not
+# scanned again: a scan costs more than the rest of a cache hit. Keyed by digest, never by text.
+VERDICT_MEMORY = 4096
 
 # A squashed phrase adds nothing when the plain text already matched the same kind of signal.
 SIGNALS = DIRECT_SIGNALS + INDIRECT_SIGNALS
@@ -173,6 +178,22 @@ class InjectionGuard:
 
     def __init__(self, mode: InjectionMode = "flag") -> None:
         self.mode = mode
+        self._verdicts: OrderedDict[bytes, Verdict] = OrderedDict()
+        self._lock = threading.Lock()  # the memory is shared by threads on free-threaded builds
+
+    def verdict(self, text: str) -> Verdict:
+        """`scan(text)`, remembered for the most recent texts."""
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        with self._lock:
+            if (known := self._verdicts.get(digest)) is not None:
+                self._verdicts.move_to_end(digest)
+                return known
+        verdict = scan(text)
+        with self._lock:
+            self._verdicts[digest] = verdict
+            if len(self._verdicts) > VERDICT_MEMORY:
+                self._verdicts.popitem(last=False)
+        return verdict
 
     def check(self, **fields: str | None) -> bool:
         """Scan each named field; True when one is flagged (block mode raises instead).
@@ -188,7 +209,7 @@ class InjectionGuard:
             if not text:
                 continue
             seen = notes.injection_verdicts.get(hash(text)) if notes is not None else None
-            verdict = seen if isinstance(seen, Verdict) else scan(text)
+            verdict = seen if isinstance(seen, Verdict) else self.verdict(text)
             if notes is not None:
                 notes.injection_verdicts[hash(text)] = verdict
             if not verdict.flagged:
