@@ -1,7 +1,9 @@
 """Dependency aliases: settings, services and the caller's API key, from the app's resources.
 
 Every dependency is `async def` although none awaits: FastAPI runs a plain `def` dependency in a
-worker thread, and those hops cost more than the whole cache-hit path (measured with wrk).
+worker thread, and those hops cost more than the whole cache-hit path (measured with wrk). Each
+reads the request's app directly rather than through another dependency: FastAPI solves every
+sub-dependency on every request, about 10 µs each.
 """
 
 from typing import Annotated
@@ -29,16 +31,9 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_api_keys(request: Request) -> APIKeys:
-    """The accepted API keys."""
-    keys: APIKeys = request.app.state.api_keys
-    return keys
-
-
-async def require_api_key(
-    request: Request, keys: Annotated[APIKeys, Depends(get_api_keys)]
-) -> str | None:
+async def require_api_key(request: Request) -> str | None:
     """The caller's valid key (None when the API runs open); 401 otherwise."""
+    keys: APIKeys = request.app.state.api_keys
     key = presented_key(request)
     if keys.open:
         return None
@@ -52,19 +47,22 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 CurrentKey = Annotated[str | None, Depends(require_api_key)]
 
 
-async def get_text_service(resources: ResourcesDep) -> TextService:
+async def get_text_service(request: Request) -> TextService:
     """The text service."""
-    return resources.text_service
+    service: TextService = request.app.state.resources.text_service
+    return service
 
 
-async def get_batch_runner(resources: ResourcesDep) -> BatchRunner:
+async def get_batch_runner(request: Request) -> BatchRunner:
     """The batch runner."""
-    return resources.batch_runner
+    runner: BatchRunner = request.app.state.resources.batch_runner
+    return runner
 
 
-async def get_jobs(resources: ResourcesDep) -> Jobs:
+async def get_jobs(request: Request) -> Jobs:
     """The batch jobs."""
-    return resources.jobs
+    jobs: Jobs = request.app.state.resources.jobs
+    return jobs
 
 
 TextServiceDep = Annotated[TextService, Depends(get_text_service)]

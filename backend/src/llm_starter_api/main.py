@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.api_keys = APIKeys(settings.api_keys)
     install_error_handlers(app)
     _add_middleware(app, settings, limiter)
-    app.include_router(v1.router)
+    for router in v1.ROUTERS:
+        app.include_router(router, prefix=v1.PREFIX)
     if settings.metrics_enabled:
         app.include_router(metrics_router)
     if settings.internal_api_on:

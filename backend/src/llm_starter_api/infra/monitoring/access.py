@@ -5,6 +5,7 @@ import time
 
 import structlog
 from fastapi import FastAPI
+from prometheus_client import Counter, Histogram
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,6 +50,9 @@ class AccessMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.templates: RouteTemplates | None = None
+        # The metric children of each (method, route, status): `labels()` validates and locks on
+        # every call, and the set of keys is bounded by the app's routes.
+        self._samples: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,8 +77,14 @@ class AccessMiddleware:
             end_notes(token)
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
             route = self.templates(scope["path"])
-            HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            HTTP_DURATION.labels(method, route).observe(seconds)
+            key = (method, route, status)
+            if (samples := self._samples.get(key)) is None:
+                samples = self._samples[key] = (
+                    HTTP_REQUESTS.labels(method, route, str(status)),
+                    HTTP_DURATION.labels(method, route),
+                )
+            samples[0].inc()
+            samples[1].observe(seconds)
             log = logger.debug if route in QUIET_ROUTES and status < 400 else logger.info
             log(
                 "request",

@@ -31,5 +31,8 @@ class RequestIdMiddleware:
             await send(message)
 
         # Every log line written while the request runs carries its id.
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
+        tokens = structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
             await self.app(scope, receive, send_with_id)
+        finally:
+            structlog.contextvars.reset_contextvars(**tokens)
