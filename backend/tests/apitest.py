@@ -1,10 +1,14 @@
 """Helpers for backend tests: settings, and an app served in-process with its lifespan."""
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 
 from llm_starter_api.config import Settings
@@ -42,3 +46,25 @@ def client_factory(
     from llm_starter_api.main import create_app
 
     return serve(create_app(make_settings(**overrides)), client_key=client_key)
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[int]:
+    """Run the app under a real uvicorn server in a thread; yields its port."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            assert thread.is_alive(), "the app did not start"
+            assert time.monotonic() < deadline, "the app did not start in time"
+            time.sleep(0.01)
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

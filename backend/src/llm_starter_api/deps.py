@@ -35,11 +35,9 @@ async def require_api_key(request: Request) -> str | None:
     """The caller's valid key (None when the API runs open); 401 otherwise."""
     keys: APIKeys = request.app.state.api_keys
     key = presented_key(request)
-    if keys.open:
-        return None
-    if key is None or not keys.valid(key):
+    if not keys.admit(key):
         raise Unauthorized()
-    return key
+    return None if keys.open else key
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

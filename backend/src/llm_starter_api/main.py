@@ -11,6 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from llm_starter_api import __version__
 from llm_starter_api.api import internal, v1
 from llm_starter_api.api.internal.monitoring import metrics_router
+from llm_starter_api.api.v1.cached_answers import CachedAnswers
 from llm_starter_api.config import Settings, load_settings
 from llm_starter_api.errors import install_error_handlers
 from llm_starter_api.infra.monitoring.access import AccessMiddleware
@@ -118,6 +119,7 @@ def _openapi_with_json_errors(app: FastAPI) -> dict[str, Any]:
 def _add_middleware(app: FastAPI, settings: Settings, limiter: RateLimiter) -> None:
     # Each call wraps the ones before: the last added runs first on the way in.
     app.add_middleware(CancelOnDisconnect)  # innermost: outer layers still see the request end
+    app.add_middleware(CachedAnswers)  # memory-tier hits of /process, inside every limit
     app.add_middleware(RequestLimitMiddleware, max_bytes=settings.request_byte_limit)
     if settings.rate_limit_enabled:
         app.add_middleware(

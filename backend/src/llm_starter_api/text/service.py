@@ -106,10 +106,19 @@ class TextService:
             key, lambda: self._run(request, started, flagged)
         )
         record_cache_lookup(hit=hit)
-        if hit:
-            # A new dict: callers coalesced onto one computation share its value.
-            value = value | {"cache_hit": True, "processing_time": time.perf_counter() - started}
-        return TextProcessingResponse.model_validate(value)
+        return _as_hit(value, started) if hit else TextProcessingResponse.model_validate(value)
+
+    def cached(self, request: TextProcessingRequest) -> TextProcessingResponse | None:
+        """The answer `process` would give from this process's memory tier, if it holds one.
+
+        Never calls a model nor waits on a store; refuses what `process` refuses.
+        """
+        self.check(request)
+        started = time.perf_counter()
+        if (value := self.cache.peek(self.cache_key(request))) is None:
+            return None
+        record_cache_lookup(hit=True)
+        return _as_hit(value, started)
 
     async def _run(
         self, request: TextProcessingRequest, started: float, flagged: bool = False
@@ -176,6 +185,13 @@ class TextService:
             metadata=metadata,
             processing_time=time.perf_counter() - started,
         )
+
+
+def _as_hit(value: dict[str, Any], started: float) -> TextProcessingResponse:
+    # A new dict: callers coalesced onto one computation share its value.
+    return TextProcessingResponse.model_validate(
+        value | {"cache_hit": True, "processing_time": time.perf_counter() - started}
+    )
 
 
 def _response(

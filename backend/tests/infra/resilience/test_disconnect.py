@@ -2,15 +2,13 @@
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-import uvicorn
-from apitest import API_KEY, make_settings
+from apitest import API_KEY, make_settings, served
 from fakes.openai_server import FakeOpenAI, Hang
 from fastapi import FastAPI
 from infra.resilience.resilience_support import PROCESS, body
@@ -40,28 +38,6 @@ class WatchedProvider(FakeOpenAI):
             return message
 
         await super().__call__(scope, watched, send)
-
-
-@contextmanager
-def served(app: FastAPI) -> Iterator[int]:
-    """Run the app under a real uvicorn server in a thread; yields its port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=3)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive(), "the app did not start"
-            assert time.monotonic() < deadline, "the app did not start in time"
-            time.sleep(0.01)
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 async def post_and_hang_up(port: int, provider: FakeOpenAI) -> None:

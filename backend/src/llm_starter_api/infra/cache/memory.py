@@ -45,13 +45,23 @@ class MemoryCache:
     async def get(self, key: str) -> Value | None:
         """The live value, or None."""
         started = time.perf_counter()
-        data = self.store.get(key)
-        value = None
-        if data is not None:
-            value = decode_or_drop(self.codec, self.store, self.metrics, key, data)
+        value = self._read(key)
         outcome: Outcome = "miss" if value is None else "hit"
         self.metrics.lookup("memory", outcome, time.perf_counter() - started)
         return value
+
+    def peek(self, key: str) -> Value | None:
+        """The live value, or None; only a hit is counted."""
+        started = time.perf_counter()
+        if (value := self._read(key)) is not None:
+            self.metrics.lookup("memory", "hit", time.perf_counter() - started)
+        return value
+
+    def _read(self, key: str) -> Value | None:
+        data = self.store.get(key)
+        if data is None:
+            return None
+        return decode_or_drop(self.codec, self.store, self.metrics, key, data)
 
     async def set(self, key: str, value: Value, *, ttl: int) -> None:
         """Store for `ttl` seconds."""

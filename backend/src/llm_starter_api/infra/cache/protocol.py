@@ -38,6 +38,13 @@ class Cache(Protocol):
         """The live value, or None (missing, expired, corrupted or unreachable)."""
         ...
 
+    def peek(self, key: str) -> Value | None:
+        """The value if this process's memory tier holds it; never waits on a store.
+
+        Counts hits only: a miss is counted by the `get` that follows it.
+        """
+        ...
+
     async def set(self, key: str, value: Value, *, ttl: int) -> None:
         """Store `value` for `ttl` seconds (best effort)."""
         ...

@@ -50,14 +50,21 @@ class RedisCache:
     async def get(self, key: str) -> Value | None:
         """From memory, else from Redis (copied into memory); None on a miss or a failure."""
         started = time.perf_counter()
-        if self.front.enabled and (data := self.front.get(key)) is not None:
-            value = decode_or_drop(self.codec, self.front, self.metrics, key, data)
-            if value is not None:
-                self.metrics.lookup("memory", "hit", time.perf_counter() - started)
-                return value
+        if (value := self.peek(key)) is not None:
+            return value
         if self.front.enabled:
             self.metrics.lookup("memory", "miss", time.perf_counter() - started)
         return await self._get_from_redis(key)
+
+    def peek(self, key: str) -> Value | None:
+        """From the memory tier only; only a hit is counted."""
+        started = time.perf_counter()
+        if not self.front.enabled or (data := self.front.get(key)) is None:
+            return None
+        value = decode_or_drop(self.codec, self.front, self.metrics, key, data)
+        if value is not None:
+            self.metrics.lookup("memory", "hit", time.perf_counter() - started)
+        return value
 
     async def _get_from_redis(self, key: str) -> Value | None:
         if not self.availability.allow():

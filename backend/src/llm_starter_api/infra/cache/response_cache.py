@@ -61,6 +61,13 @@ class ResponseCache:
         """Seconds an answer of `operation` is kept."""
         return self.operation_ttls.get(operation, self.default_ttl)
 
+    def peek(self, key: CacheKey) -> Value | None:
+        """The answer if this process's memory holds it, counted as a hit; None otherwise."""
+        value = self.cache.peek(key.name) if self.cache is not None else None
+        if value is not None:
+            self.metrics.count("hit")
+        return value
+
     async def get_or_compute(self, key: CacheKey, compute: Compute) -> tuple[Value, bool]:
         """The answer, and whether it came without computing it here (cache or another caller)."""
         if self.cache is None:

@@ -16,6 +16,10 @@ class APIKeys:
         """True when no key is configured."""
         return not self._keys
 
+    def admit(self, presented: str | None) -> bool:
+        """Whether a request presenting this key (or none) may use the API."""
+        return self.open or (presented is not None and self.valid(presented))
+
     def valid(self, presented: str) -> bool:
         """Whether a presented key is one of ours, comparing against every key in constant time."""
         candidate = presented.encode()

@@ -1,0 +1,98 @@
+"""Cache hits of `POST /v1/text_processing/process`, answered before FastAPI's routing.
+
+A memory-tier hit needs the API key, the parsed request, the service's checks and one lookup.
+FastAPI's routing, dependency solving and response handling around those steps cost several
+times as much (measured: a hit ran at 0.41x the throughput of a bare endpoint through the route,
+at 0.9x through this). So this middleware takes the same steps itself: the same key check
+(`APIKeys.admit`), the same request model, the same `TextService.cached` (limits, injection
+guard, key, lookup). Whatever it does not answer, a miss, a refusal or a body it cannot read,
+goes on to the route with the body replayed, and the route answers exactly as it always has:
+refusals and errors have one code path, and it is the route's.
+
+It sits inside the rate limiter, request limits, access log and every other middleware, so a
+hit is limited, logged, counted and headed like any response.
+"""
+
+from fastapi import FastAPI
+from pydantic import ValidationError
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from llm_starter_api.errors import AppError
+from llm_starter_api.infra.security.auth import APIKeys, presented_key
+from llm_starter_api.text.service import TextService
+from llm_starter_models import TextProcessingRequest
+
+PATH = "/v1/text_processing/process"
+
+
+class CachedAnswers:
+    """Pure ASGI: answers memory-tier hits of the process route; passes everything else on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or _route_path(scope) != PATH:
+            await self.app(scope, receive, send)
+            return
+        messages: list[Message] = []
+        body = b""
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break  # a disconnect: the route sees it too
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                answer = _answer(scope, body)
+                if answer is not None:
+                    await _send_json(send, answer)
+                    return
+                break
+        await self.app(scope, _replay(messages, receive), send)
+
+
+def _answer(scope: Scope, body: bytes) -> bytes | None:
+    """The cached answer as JSON, or None whenever the route should answer instead."""
+    connection = HTTPConnection(scope)
+    media_type = connection.headers.get("content-type", "").partition(";")[0]
+    if media_type.strip().lower() != "application/json":
+        return None
+    app: FastAPI = scope["app"]
+    keys: APIKeys = app.state.api_keys
+    if not keys.admit(presented_key(connection)):
+        return None
+    try:
+        request = TextProcessingRequest.model_validate_json(body)
+    except ValidationError:
+        return None
+    service: TextService = app.state.resources.text_service
+    try:
+        response = service.cached(request)
+    except AppError:
+        return None  # the route refuses it again, with the one error body
+    # What FastAPI writes for the route's response model.
+    return None if response is None else response.model_dump_json(by_alias=True).encode()
+
+
+async def _send_json(send: Send, body: bytes) -> None:
+    headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _route_path(scope: Scope) -> str:
+    # As Starlette's router sees it: without the root path a proxy mounts the app under.
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path.removeprefix(root) if root and path.startswith(root) else path
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
