@@ -1,12 +1,15 @@
 """A bare FastAPI app answering the same routes with the same JSON: the floor under load.
 
 `scripts/bench_servers.py` runs it beside the real app, so the cost of everything the real app does
-on a cache hit (auth, limits, logs, metrics, the cache lookup) shows as a ratio to this.
+on a cache hit (auth, limits, logs, metrics, the cache lookup) shows as a ratio to this. It also
+runs the real app with none of our middleware (`create_app_without_middleware`), so the middleware
+stack's own cost shows on the same endpoints.
 """
 
 from fastapi import FastAPI
 from fastapi.responses import Response
 
+from llm_starter_api.main import create_app as create_real_app
 from llm_starter_models import HealthResponse, TextProcessingRequest, TextProcessingResponse
 
 _RESPONSE = TextProcessingResponse(
@@ -30,4 +33,11 @@ def create_app() -> FastAPI:
     async def process(request: TextProcessingRequest) -> Response:
         return Response(_RESPONSE, media_type="application/json")
 
+    return app
+
+
+def create_app_without_middleware() -> FastAPI:
+    """The real app, settings from the environment, with none of our middleware."""
+    app = create_real_app()
+    app.user_middleware.clear()
     return app

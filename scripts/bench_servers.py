@@ -8,7 +8,9 @@ served) and runs wrk against GET /v1/health and a cache-hit POST /v1/text_proces
 Servers and wrk share this machine: compare the servers with each other within one run, not with
 numbers from another machine. "bare" is `benchmarks/bare_app.py` under the same uvicorn command: the
 same routes answering the same JSON with nothing else, so the app's own cost on a cache hit shows as
-a ratio. Prints a Markdown table with each server's ratio to uvicorn.
+a ratio. "no-middleware" is the real app with none of our middleware (no cache-hit path either), so
+on GET /v1/health the middleware stack's cost shows. Prints a Markdown table with each server's
+ratio to uvicorn.
 """
 
 import argparse
@@ -71,6 +73,11 @@ def commands(workers: int, port: int) -> dict[str, list[str]]:
         "bare": [
             *(sys.executable, "-m", "uvicorn", "bare_app:create_app", "--factory", *address),
             *("--app-dir", "benchmarks", "--workers", str(workers), "--no-access-log"),
+        ],
+        "no-middleware": [
+            *(sys.executable, "-m", "uvicorn", "bare_app:create_app_without_middleware"),
+            *("--factory", *address, "--app-dir", "benchmarks", "--workers", str(workers)),
+            *("--no-access-log", "--no-server-header"),
         ],
     }
 
@@ -164,7 +171,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--servers", nargs="+", default=["uvicorn", "granian", "bare"])
+    parser.add_argument(
+        "--servers", nargs="+", default=["uvicorn", "granian", "bare", "no-middleware"]
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")

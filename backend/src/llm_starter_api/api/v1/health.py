@@ -3,12 +3,10 @@
 from fastapi import APIRouter
 
 from llm_starter_api import __version__
-from llm_starter_api.api.v1 import probes
 from llm_starter_api.deps import ResourcesDep
 from llm_starter_models import HealthResponse
 
 router = APIRouter(tags=["health"])
-router.include_router(probes.router)
 
 
 @router.get("/health")

@@ -1,5 +1,6 @@
 """One metric sample and one log line per request, labelled by route template, never raw path."""
 
+import logging
 import re
 import time
 
@@ -13,6 +14,7 @@ from llm_starter_api.infra.monitoring.context import end_notes, start_notes
 from llm_starter_api.infra.monitoring.metrics import HTTP_DURATION, HTTP_REQUESTS
 
 logger = structlog.get_logger("llm_starter_api.access")
+_stdlib_logger = logging.getLogger("llm_starter_api.access")
 
 _PARAM = re.compile(r"\\\{[^}]*\\\}")  # an escaped `{name}` in re.escape's output
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -85,14 +87,17 @@ class AccessMiddleware:
                 )
             samples[0].inc()
             samples[1].observe(seconds)
-            log = logger.debug if route in QUIET_ROUTES and status < 400 else logger.info
-            log(
-                "request",
-                method=method,
-                route=route,
-                status=status,
-                duration_ms=round(seconds * 1000, 2),
-                cache_hit=notes.cache_hit,
-                model=notes.model,
-                injection_flagged=notes.injection_flagged or None,
-            )
+            level = logging.DEBUG if route in QUIET_ROUTES and status < 400 else logging.INFO
+            # Asked first: below LOG_LEVEL, the line's fields are not even gathered.
+            if _stdlib_logger.isEnabledFor(level):
+                logger.log(
+                    level,
+                    "request",
+                    method=method,
+                    route=route,
+                    status=status,
+                    duration_ms=round(seconds * 1000, 2),
+                    cache_hit=notes.cache_hit,
+                    model=notes.model,
+                    injection_flagged=notes.injection_flagged or None,
+                )
