@@ -18,7 +18,6 @@ from llm_starter_api.infra.monitoring.access import AccessMiddleware
 from llm_starter_api.infra.monitoring.boundary import ErrorBoundaryMiddleware
 from llm_starter_api.infra.monitoring.logs import configure_logging, default_format
 from llm_starter_api.infra.monitoring.metrics import process_exited
-from llm_starter_api.infra.monitoring.request_id import RequestIdMiddleware
 from llm_starter_api.infra.monitoring.tracing import setup_tracing
 from llm_starter_api.infra.resilience.disconnect import CancelOnDisconnect
 from llm_starter_api.infra.security.auth import APIKeys
@@ -154,5 +153,4 @@ def _add_middleware(app: FastAPI, settings: Settings, limiter: RateLimiter) -> N
         )
     app.add_middleware(ErrorBoundaryMiddleware)  # unhandled errors still get ids and headers
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.environment == "production")
-    app.add_middleware(AccessMiddleware)  # sees every response, the refusals above included
-    app.add_middleware(RequestIdMiddleware)  # outermost: ids every response and log line
+    app.add_middleware(AccessMiddleware)  # outermost: ids, logs and counts every response
