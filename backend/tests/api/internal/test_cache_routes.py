@@ -71,7 +71,15 @@ async def test_invalidation_deletes_exactly_its_scope(
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"all": False}, {"all": True, "operation": "qa"}, {"operation": "translate"}]
+    "body",
+    [
+        {},
+        {"all": False},
+        {"all": True, "operation": "qa"},
+        {"operation": "translate"},
+        {"all": 1},
+        {"all": "true"},
+    ],
 )
 async def test_invalidation_needs_one_clear_scope(
     make_client: ClientFactory, body: dict[str, object]

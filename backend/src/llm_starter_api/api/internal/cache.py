@@ -3,7 +3,7 @@
 from typing import Any, Self
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from llm_starter_api.deps import ResourcesDep, SettingsDep
 from llm_starter_models import TextProcessingOperation
@@ -68,13 +68,39 @@ class CacheMetricsResponse(BaseModel):
     tiers: dict[str, TierMetrics]
 
 
+_NARROWING = ("operation", "model", "prompt_version")
+
+
 class InvalidateRequest(BaseModel):
     """What to delete: any of operation, model and prompt version, or everything with `all`."""
+
+    # The cross-field rule, for clients and fuzzers: `all: true` alone, or at least one narrowing
+    # field with `all` absent or false.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["all"],
+                    "properties": {
+                        "all": {"const": True},
+                        **{name: {"type": "null"} for name in _NARROWING},
+                    },
+                },
+                {
+                    "properties": {"all": {"const": False}},
+                    "anyOf": [
+                        {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+                        for name in _NARROWING
+                    ],
+                },
+            ]
+        }
+    )
 
     operation: TextProcessingOperation | None = None
     model: str | None = Field(default=None, min_length=1, max_length=200)
     prompt_version: str | None = Field(default=None, min_length=1, max_length=100)
-    all: bool = False
+    all: bool = Field(default=False, strict=True)
 
     @model_validator(mode="after")
     def _one_scope(self) -> Self:

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from llm_starter_api.deps import ResourcesDep
-from llm_starter_api.errors import NotFound
+from llm_starter_api.errors import NotFound, error_responses
 from llm_starter_api.infra.resilience.breaker import BreakerState, CircuitBreaker
 
 router = APIRouter(prefix="/resilience")
@@ -105,7 +105,10 @@ async def circuit_breakers(resources: ResourcesDep) -> BreakersResponse:
     return BreakersResponse(breakers=[await _status(breaker) for breaker in breakers])
 
 
-@router.post("/circuit-breakers/{name:path}/reset")
+@router.post(
+    "/circuit-breakers/{name:path}/reset",
+    responses=error_responses({404: "No circuit breaker by that name"}),
+)
 async def reset_circuit_breaker(name: str, resources: ResourcesDep) -> BreakerStatus:
     """Close a breaker by hand and forget its failures (for every worker when state is shared)."""
     breaker = resources.resilience.breakers.get(name)
