@@ -1,6 +1,7 @@
 """Codec: JSON values round-trip, compressed above the threshold, encrypted with a key, never trusted."""
 
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 
 import orjson
 import pytest
@@ -107,3 +108,16 @@ def test_an_encrypted_value_without_the_key_is_corrupt() -> None:
 def test_invalid_fernet_keys_are_refused(key: str) -> None:
     with pytest.raises(ValueError, match=r"Fernet|no key"):
         fernet_keys(key)
+
+
+def test_one_codec_serves_several_threads_at_once() -> None:
+    # python-zstandard objects are not thread-safe; the codec keeps one pair per thread, which
+    # matters on free-threaded builds, where these threads truly run together.
+    shared = codec(threshold=100)
+    values = [VALUE | {"thread": n, "result": f"answer {n} " * 500} for n in range(4)]
+
+    def round_trips(value: dict[str, object]) -> bool:
+        return all(shared.decode(shared.encode(value)) == value for _ in range(200))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(round_trips, values))

@@ -1,5 +1,6 @@
 """Cached values as bytes: JSON (orjson), zstd above a threshold, optionally Fernet-encrypted."""
 
+import threading
 from typing import Any
 
 import orjson
@@ -47,15 +48,30 @@ class Codec:
         encryption: MultiFernet | None = None,
     ) -> None:
         self.compression_threshold = compression_threshold
+        self.compression_level = compression_level
         self.encryption = encryption
-        self._compressor = zstandard.ZstdCompressor(level=compression_level)
-        self._decompressor = zstandard.ZstdDecompressor()
+        # python-zstandard's objects must never be used by two threads at once: one pair each.
+        self._zstd = threading.local()
+
+    def _compressor(self) -> zstandard.ZstdCompressor:
+        compressor: zstandard.ZstdCompressor | None = getattr(self._zstd, "compressor", None)
+        if compressor is None:
+            compressor = self._zstd.compressor = zstandard.ZstdCompressor(
+                level=self.compression_level
+            )
+        return compressor
+
+    def _decompressor(self) -> zstandard.ZstdDecompressor:
+        decompressor: zstandard.ZstdDecompressor | None = getattr(self._zstd, "decompressor", None)
+        if decompressor is None:
+            decompressor = self._zstd.decompressor = zstandard.ZstdDecompressor()
+        return decompressor
 
     def encode(self, value: Value) -> bytes:
         """Header byte plus JSON, compressed when large, then encrypted when a key is set."""
         data = orjson.dumps(value)
         if len(data) >= self.compression_threshold:
-            packed = ZSTD + self._compressor.compress(data)
+            packed = ZSTD + self._compressor().compress(data)
         else:
             packed = PLAIN + data
         if self.encryption is None:
@@ -91,6 +107,6 @@ class Codec:
             size = zstandard.frame_content_size(body)
             if not 0 <= size <= MAX_DECODED_BYTES:
                 raise CorruptValue("zstd frame of unknown or excessive size")
-            return self._decompressor.decompress(body)
+            return self._decompressor().decompress(body)
         except zstandard.ZstdError:
             raise CorruptValue("not a zstd frame") from None

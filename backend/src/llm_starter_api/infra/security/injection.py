@@ -1,7 +1,6 @@
 """Prompt-injection detection: scores a text, never changes it; the mode decides what follows."""
 
 import hashlib
-import threading
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -178,21 +177,18 @@ class InjectionGuard:
 
     def __init__(self, mode: InjectionMode = "flag") -> None:
         self.mode = mode
+        # Event loop only, like every service's state (docs/python-versions.md): no lock.
         self._verdicts: OrderedDict[bytes, Verdict] = OrderedDict()
-        self._lock = threading.Lock()  # the memory is shared by threads on free-threaded builds
 
     def verdict(self, text: str) -> Verdict:
         """`scan(text)`, remembered for the most recent texts."""
         digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
-        with self._lock:
-            if (known := self._verdicts.get(digest)) is not None:
-                self._verdicts.move_to_end(digest)
-                return known
-        verdict = scan(text)
-        with self._lock:
-            self._verdicts[digest] = verdict
-            if len(self._verdicts) > VERDICT_MEMORY:
-                self._verdicts.popitem(last=False)
+        if (known := self._verdicts.get(digest)) is not None:
+            self._verdicts.move_to_end(digest)
+            return known
+        verdict = self._verdicts[digest] = scan(text)
+        if len(self._verdicts) > VERDICT_MEMORY:
+            self._verdicts.popitem(last=False)
         return verdict
 
     def check(self, **fields: str | None) -> bool:
