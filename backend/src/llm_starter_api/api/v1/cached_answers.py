@@ -36,17 +36,16 @@ class CachedAnswers:
         if scope["type"] != "http" or scope["method"] != "POST" or _route_path(scope) != PATH:
             await self.app(scope, receive, send)
             return
+        # The whole body, as the route would read it (the body limit outside still counts it).
         messages: list[Message] = []
-        body = b""
         while True:
             message = await receive()
             messages.append(message)
             if message["type"] != "http.request":
                 break  # a disconnect: the route sees it too
-            body += message.get("body", b"")
             if not message.get("more_body", False):
-                answer = _answer(scope, body)
-                if answer is not None:
+                body = b"".join(m.get("body", b"") for m in messages)
+                if (answer := _answer(scope, body)) is not None:
                     await _send_json(send, answer)
                     return
                 break
