@@ -1,6 +1,7 @@
 """Throughput of the production server command, uvicorn --workers N, against granian and a bare app.
 
     uv run --with granian python scripts/bench_servers.py [--workers 2] [--seconds 10] [--rounds 3]
+        [--servers uvicorn bare ...] [--python .venv/bin/python --python .venv-3.12/bin/python]
 
 Needs wrk (`apt-get install -y wrk`). Each round starts each server in turn with the production
 settings (JSON logs at WARNING, metrics in multiprocess mode, rate limits off so every request is
@@ -9,8 +10,9 @@ Servers and wrk share this machine: compare the servers with each other within o
 numbers from another machine. "bare" is `benchmarks/bare_app.py` under the same uvicorn command: the
 same routes answering the same JSON with nothing else, so the app's own cost on a cache hit shows as
 a ratio. "no-middleware" is the real app with none of our middleware (no cache-hit path either), so
-on GET /v1/health the middleware stack's cost shows. Prints a Markdown table with each server's
-ratio to uvicorn.
+on GET /v1/health the middleware stack's cost shows. Each --python (a venv's interpreter holding
+the app, e.g. from `make install PY=3.12`) runs every server in turn. Prints a Markdown table
+with each server's ratio to uvicorn and to bare on the same Python, and the range over the rounds.
 """
 
 import argparse
@@ -56,30 +58,35 @@ class Result:
     errors: int
 
 
-def commands(workers: int, port: int) -> dict[str, list[str]]:
+def commands(python: str, workers: int, port: int) -> dict[str, list[str]]:
     """The command line of each server, as production would run it."""
     address = ("--host", "127.0.0.1", "--port", str(port))
-    granian = shutil.which("granian") or "granian"
     return {
         # backend/Dockerfile's command; WEB_CONCURRENCY there is --workers here.
         "uvicorn": [
-            *(sys.executable, "-m", "uvicorn", APP, "--factory", *address),
+            *(python, "-m", "uvicorn", APP, "--factory", *address),
             *("--workers", str(workers), "--no-access-log", "--no-server-header"),
         ],
         "granian": [
-            *(granian, "--interface", "asgi", "--factory", *address),
+            *(python, "-m", "granian", "--interface", "asgi", "--factory", *address),
             *("--workers", str(workers), "--no-ws", "--log-level", "warning", APP),
         ],
         "bare": [
-            *(sys.executable, "-m", "uvicorn", "bare_app:create_app", "--factory", *address),
+            *(python, "-m", "uvicorn", "bare_app:create_app", "--factory", *address),
             *("--app-dir", "benchmarks", "--workers", str(workers), "--no-access-log"),
         ],
         "no-middleware": [
-            *(sys.executable, "-m", "uvicorn", "bare_app:create_app_without_middleware"),
+            *(python, "-m", "uvicorn", "bare_app:create_app_without_middleware"),
             *("--factory", *address, "--app-dir", "benchmarks", "--workers", str(workers)),
             *("--no-access-log", "--no-server-header"),
         ],
     }
+
+
+def version(python: str) -> str:
+    """The interpreter's version, as `3.13.0`."""
+    argv = [python, "-c", "import sys; print(sys.version.split()[0])"]
+    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()  # noqa: S603
 
 
 def free_port() -> int:
@@ -174,9 +181,11 @@ def main() -> int:
     parser.add_argument(
         "--servers", nargs="+", default=["uvicorn", "granian", "bare", "no-middleware"]
     )
+    parser.add_argument("--python", action="append", default=[], metavar="PATH")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    pythons = {version(python): python for python in args.python or [sys.executable]}
     with tempfile.TemporaryDirectory() as scratch:
         scripts: dict[str, Path | None] = {}
         for endpoint, (_, lua) in ENDPOINTS.items():
@@ -185,36 +194,51 @@ def main() -> int:
                 continue
             scripts[endpoint] = Path(scratch) / "post.lua"
             scripts[endpoint].write_text(lua)  # type: ignore[union-attr]
-        runs: dict[str, list[dict[str, Result]]] = {}
+        runs: dict[tuple[str, str], list[dict[str, Result]]] = {}
         for round_number in range(1, args.rounds + 1):
             print(f"round {round_number}/{args.rounds}", file=sys.stderr)
-            # Alternating servers within each round spreads any drift of the machine over both.
-            port = free_port()
-            for name, argv in commands(args.workers, port).items():
-                if name not in args.servers:
-                    continue
-                runs.setdefault(name, []).append(measure(name, argv, port, scripts, args))
+            # Alternating servers within each round spreads any drift of the machine over all.
+            for label, python in pythons.items():
+                port = free_port()
+                for name, argv in commands(python, args.workers, port).items():
+                    if name in args.servers:
+                        measured = measure(f"{name} {label}", argv, port, scripts, args)
+                        runs.setdefault((label, name), []).append(measured)
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
         f"\n{args.workers} workers, wrk -t2 -c{args.connections} -d{args.seconds}s, "
-        f"median of {args.rounds} rounds, Python {sys.version.split()[0]}, "
-        f"{os.cpu_count()} CPUs, load average at the end {load}\n"
+        f"median of {args.rounds} rounds, {os.cpu_count()} CPUs, load average at the end {load}\n"
     )
-    print("| server | endpoint | req/s | ratio to uvicorn | p50 ms | p99 ms | non-2xx |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print(
+        "| Python | server | endpoint | req/s | ratio to uvicorn | ratio to bare "
+        "| rounds, req/s | p50 ms | p99 ms | non-2xx |"
+    )
+    print("|---|---|---|---:|---:|---:|---|---:|---:|---:|")
     for endpoint in ENDPOINTS:
-        baseline = statistics.median(r[endpoint].requests_per_second for r in runs["uvicorn"])
-        for name, results in runs.items():
-            rps = statistics.median(r[endpoint].requests_per_second for r in results)
+        for (label, name), results in runs.items():
+            rps = [r[endpoint].requests_per_second for r in results]
+            ratios = [
+                f"{statistics.median(rps) / median_rps(runs[label, base], endpoint):.2f}"
+                if (label, base) in runs
+                else "-"
+                for base in ("uvicorn", "bare")
+            ]
             p50 = statistics.median(r[endpoint].p50_ms for r in results)
             p99 = statistics.median(r[endpoint].p99_ms for r in results)
             errors = sum(r[endpoint].errors for r in results)
             print(
-                f"| {name} | {endpoint} | {rps:,.0f} | {rps / baseline:.2f} | {p50:.1f} | {p99:.1f} | {errors} |"
+                f"| {label} | {name} | {endpoint} | {statistics.median(rps):,.0f} "
+                f"| {ratios[0]} | {ratios[1]} | {min(rps):,.0f}-{max(rps):,.0f} "
+                f"| {p50:.1f} | {p99:.1f} | {errors} |"
             )
     for name, count in STUCK.items():
         print(f"\n{name} did not stop within 30 s of SIGTERM in {count} of {args.rounds} rounds.")
     return 0
+
+
+def median_rps(results: list[dict[str, Result]], endpoint: str) -> float:
+    """The median throughput of one server on one endpoint over the rounds."""
+    return statistics.median(r[endpoint].requests_per_second for r in results)
 
 
 if __name__ == "__main__":
