@@ -4,8 +4,8 @@
         [--servers uvicorn bare ...] [--python .venv/bin/python --python .venv-3.12/bin/python]
 
 Needs wrk (`apt-get install -y wrk`). Each round starts each server in turn with the production
-settings (JSON logs at WARNING, metrics in multiprocess mode, rate limits off so every request is
-served) and runs wrk against GET /v1/health and a cache-hit POST /v1/text_processing/process.
+settings (JSON logs at WARNING unless --log-level says otherwise, to a discarded stderr; metrics in
+multiprocess mode; rate limits off so every request is served) and runs wrk against GET /v1/health and a cache-hit POST /v1/text_processing/process.
 Servers and wrk share this machine: compare the servers with each other within one run, not with
 numbers from another machine. "bare" is `benchmarks/bare_app.py` under the same uvicorn command: the
 same routes answering the same JSON with nothing else, so the app's own cost on a cache hit shows as
@@ -136,7 +136,7 @@ def measure(
             **os.environ,
             "ENVIRONMENT": "production",
             "API_KEY": KEY,
-            "LOG_LEVEL": "WARNING",
+            "LOG_LEVEL": args.log_level,
             "RATE_LIMIT_ENABLED": "false",
             "PROMETHEUS_MULTIPROC_DIR": metrics_dir,
         }
@@ -182,6 +182,9 @@ def main() -> int:
         "--servers", nargs="+", default=["uvicorn", "granian", "bare", "no-middleware"]
     )
     parser.add_argument("--python", action="append", default=[], metavar="PATH")
+    parser.add_argument(
+        "--log-level", default="WARNING", help="INFO writes the access line of every request"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -207,7 +210,8 @@ def main() -> int:
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(
         f"\n{args.workers} workers, wrk -t2 -c{args.connections} -d{args.seconds}s, "
-        f"median of {args.rounds} rounds, {os.cpu_count()} CPUs, load average at the end {load}\n"
+        f"median of {args.rounds} rounds, LOG_LEVEL={args.log_level}, {os.cpu_count()} CPUs, "
+        f"load average at the end {load}\n"
     )
     print(
         "| Python | server | endpoint | req/s | ratio to uvicorn | ratio to bare "
