@@ -13,20 +13,23 @@ PROCESS = "/v1/text_processing/process"
 
 
 @pytest.mark.parametrize(
-    ("path", "expected"),
+    ("method", "path", "expected"),
     [
-        ("/v1/text_processing/process", RouteClass.HEAVY),
-        ("/v1/text_processing/process/stream", RouteClass.HEAVY),
-        ("/v1/text_processing/batch_process", RouteClass.HEAVY),
-        ("/v1/auth/status", RouteClass.AUTH),
-        ("/v1/text_processing/operations", RouteClass.STANDARD),
-        ("/internal/info", RouteClass.STANDARD),
-        ("/v1/health/ready", None),
-        ("/v1/health", None),
+        ("POST", "/v1/text_processing/process", RouteClass.HEAVY),
+        ("POST", "/v1/text_processing/process/stream", RouteClass.HEAVY),
+        ("POST", "/v1/text_processing/batch_process", RouteClass.HEAVY),
+        ("POST", "/v1/text_processing/jobs", RouteClass.HEAVY),
+        ("GET", "/v1/text_processing/jobs/job-1", RouteClass.STANDARD),
+        ("DELETE", "/v1/text_processing/jobs/job-1", RouteClass.STANDARD),
+        ("GET", "/v1/auth/status", RouteClass.AUTH),
+        ("GET", "/v1/text_processing/operations", RouteClass.STANDARD),
+        ("GET", "/internal/info", RouteClass.STANDARD),
+        ("GET", "/v1/health/ready", None),
+        ("GET", "/v1/health", None),
     ],
 )
-def test_routes_fall_into_their_class(path: str, expected: RouteClass | None) -> None:
-    assert route_class(path) == expected
+def test_routes_fall_into_their_class(method: str, path: str, expected: RouteClass | None) -> None:
+    assert route_class(path, method) == expected
 
 
 async def test_over_limit_requests_get_429_with_retry_after_and_accurate_headers(
@@ -120,3 +123,14 @@ async def test_rejections_are_counted_by_route_class(
         for _ in range(3):
             await client.post(PROCESS, json=body, headers={"X-API-Key": API_KEY})
     assert REGISTRY.get_sample_value(*sample) == before + 2
+
+
+async def test_submitting_a_job_uses_the_heavy_allowance(
+    make_client: ClientFactory, body: dict[str, Any]
+) -> None:
+    async with make_client(rate_limit_heavy="1/minute") as client:
+        processed = await client.post("/v1/text_processing/process", json=body)
+        submitted = await client.post("/v1/text_processing/jobs", json={"requests": [body]})
+    assert processed.status_code == 200
+    assert submitted.status_code == 429
+    assert submitted.json()["details"]["route_class"] == "heavy"

@@ -36,15 +36,17 @@ class RouteClass(StrEnum):
 
 
 _HEAVY_PREFIXES = ("/v1/text_processing/process", "/v1/text_processing/batch_process")
+# Submitting a batch job calls models like a batch does; reading or cancelling one does not.
+_HEAVY_SUBMISSIONS = frozenset({"/v1/text_processing/jobs"})
 # Orchestrators probe these every few seconds; limiting them would restart healthy instances.
 _EXEMPT_PREFIXES = ("/v1/health",)
 
 
-def route_class(path: str) -> RouteClass | None:
-    """The class of a path, or None for routes that are never limited (probes)."""
+def route_class(path: str, method: str = "GET") -> RouteClass | None:
+    """The class of a request, or None for routes that are never limited (probes)."""
     if path.startswith(_EXEMPT_PREFIXES):
         return None
-    if path.startswith(_HEAVY_PREFIXES):
+    if path.startswith(_HEAVY_PREFIXES) or (method == "POST" and path in _HEAVY_SUBMISSIONS):
         return RouteClass.HEAVY
     if path.startswith("/v1/auth"):
         return RouteClass.AUTH
@@ -215,7 +217,7 @@ class RateLimitMiddleware:
         self.trusted_proxies = tuple(trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        cls = route_class(scope["path"]) if scope["type"] == "http" else None
+        cls = route_class(scope["path"], scope["method"]) if scope["type"] == "http" else None
         # CORS preflights carry no credentials and must not use up the real request's allowance.
         if cls is None or scope["method"] == "OPTIONS":
             await self.app(scope, receive, send)
