@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from llm_starter_models import (
     BatchTextProcessingRequest,
     BatchTextProcessingResponse,
     ErrorResponse,
+    JobProgress,
+    JobResponse,
+    JobState,
     OperationInfo,
     OperationsResponse,
     OptionSpec,
@@ -25,6 +29,9 @@ from llm_starter_models import (
 from llm_starter_models import TextProcessingOperation as Op
 
 type Route = Callable[[httpx.Request], httpx.Response]
+
+JOBS = "/v1/text_processing/jobs"
+JOB_ID = "job-1"
 
 OPTION_OF = {Op.SUMMARIZE: "max_length", Op.KEY_POINTS: "max_points", Op.QUESTIONS: "num_questions"}
 DEFAULTS = {"max_length": 100, "max_points": 5, "num_questions": 5}
@@ -110,7 +117,13 @@ class FakeBackend:
             ("POST", "/v1/text_processing/process"): self._process,
             ("POST", "/v1/text_processing/batch_process"): self._batch,
             ("POST", "/v1/text_processing/process/stream"): self._stream,
+            ("POST", JOBS): self._submit_job,
+            ("GET", f"{JOBS}/{JOB_ID}"): lambda r: self.json(self._job_view()),
+            ("DELETE", f"{JOBS}/{JOB_ID}"): self._cancel_job,
         }
+        self.job: BatchTextProcessingRequest | None = None
+        self.job_state = JobState.COMPLETED
+        """What GET answers once a job was submitted: its results are there when completed."""
 
     @property
     def transport(self) -> httpx.MockTransport:
@@ -197,6 +210,36 @@ class FakeBackend:
             ("done", final.model_dump(mode="json")),
         )
         return httpx.Response(200, content=body, headers={"content-type": "text/event-stream"})
+
+    def _job_view(self, state: JobState | None = None) -> JobResponse:
+        assert self.job is not None, "no job was submitted"
+        state = state or self.job_state
+        done = state is JobState.COMPLETED
+        results = [
+            BatchTextProcessingItem(
+                request_index=index, status=BatchItemStatus.COMPLETED, response=answer(item)
+            )
+            for index, item in enumerate(self.job.requests)
+            if done
+        ]
+        now = datetime.now(UTC)
+        return JobResponse(
+            job_id=JOB_ID,
+            state=state,
+            progress=JobProgress(done=len(results), failed=0, total=len(self.job.requests)),
+            results=results,
+            created_at=now,
+            expires_at=now + timedelta(days=1),
+            links={"self": f"{JOBS}/{JOB_ID}"},
+        )
+
+    def _submit_job(self, request: httpx.Request) -> httpx.Response:
+        self.job = BatchTextProcessingRequest.model_validate_json(request.content)
+        return self.json(self._job_view(JobState.QUEUED), status=202)
+
+    def _cancel_job(self, request: httpx.Request) -> httpx.Response:
+        self.job_state = JobState.CANCELLED
+        return self.json(self._job_view())
 
 
 @pytest.fixture

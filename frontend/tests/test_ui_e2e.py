@@ -115,7 +115,9 @@ def pick(page: "Page", label: str, option: str) -> None:
     page.get_by_role("option", name=option).click()
 
 
-def test_process_batch_stream_and_status_in_a_real_browser(servers: str, tmp_path: Path) -> None:
+def test_process_batch_jobs_stream_and_status_in_a_real_browser(
+    servers: str, tmp_path: Path
+) -> None:
     try:
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
@@ -150,6 +152,16 @@ def test_process_batch_stream_and_status_in_a_real_browser(servers: str, tmp_pat
             expect(page.get_by_text("3 of 3 texts finished")).to_be_visible()
             expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
             page.screenshot(path=ARTIFACTS / "ui-batch.png", full_page=True)
+
+            page.get_by_role("link", name="Jobs").click()
+            expect(page.get_by_role("heading", name="Batch jobs")).to_be_visible()
+            lines = page.get_by_label("One text per line")
+            lines.fill(f"{TEXT}\n{TEXT.replace('1937', '1939')}")
+            lines.press("Control+Enter")
+            page.get_by_role("button", name="Submit job").click()
+            expect(page.get_by_text("completed: 2 of 2 texts done, 0 failed")).to_be_visible()
+            expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
+            page.screenshot(path=ARTIFACTS / "ui-jobs.png", full_page=True)
 
             page.get_by_role("link", name="Stream").click()
             expect(

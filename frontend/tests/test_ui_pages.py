@@ -1,11 +1,13 @@
 """Every page through streamlit's AppTest, the backend faked with httpx.MockTransport."""
 
+import json
 from pathlib import Path
 
 import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from llm_starter_models import JobState
 from llm_starter_ui.session import API_KEY_INPUT, TRANSPORT_KEY
 
 APP = Path(__file__).parents[1] / "src" / "llm_starter_ui" / "app.py"
@@ -343,3 +345,54 @@ def test_status_page_when_the_backend_is_down(fake) -> None:
     at = open_page(fake, "status")
     assert at.error[0].value.startswith("Backend unreachable at http://localhost:8000")
     assert not at.metric
+
+
+# Jobs
+
+JOBS = "/v1/text_processing/jobs"
+JOB_ID = "job-1"  # the fake backend's one job
+TEXTS = ["Rivers carry water to the sea, all year.", "Mountains rise slowly over the ages."]
+
+
+def submit(fake, lines: list[str]) -> AppTest:
+    at = open_page(fake, "jobs")
+    at.text_area(key="jobs_lines").input("\n".join(lines)).run()
+    return click(at, "Submit job")
+
+
+def test_a_submitted_job_is_followed_to_its_results(fake) -> None:
+    at = submit(fake, TEXTS)
+    sent = json.loads(fake.sent(JOBS)[0].content)
+    assert [item["text"] for item in sent["requests"]] == TEXTS
+    assert any(JOB_ID in markdown.value for markdown in at.markdown)
+    table = at.dataframe[0].value
+    assert list(table["result"]) == ["Summary of Rivers", "Summary of Mountains"]
+    assert list(table["text"]) == TEXTS
+    assert not [button for button in at.button if button.label == "Cancel"]
+    # Ended: polled no more, however often the page redraws.
+    polls = len(fake.sent(f"{JOBS}/{JOB_ID}"))
+    at.run()
+    assert len(fake.sent(f"{JOBS}/{JOB_ID}")) == polls
+
+
+def test_a_running_job_can_be_cancelled(fake) -> None:
+    fake.job_state = JobState.RUNNING
+    at = submit(fake, TEXTS)
+    assert not at.dataframe  # nothing stored yet
+    click(at, "Cancel")
+    assert [r.method for r in fake.sent(f"{JOBS}/{JOB_ID}")].count("DELETE") == 1
+    assert not [button for button in at.button if button.label == "Cancel"]
+
+
+def test_texts_the_server_would_refuse_are_named_and_left_out(fake) -> None:
+    at = submit(fake, ["too short", *TEXTS])
+    assert "Text 1 not submitted" in at.warning[0].value
+    sent = json.loads(fake.sent(JOBS)[0].content)
+    assert [item["text"] for item in sent["requests"]] == TEXTS
+
+
+def test_more_texts_than_a_job_takes_are_not_submitted(fake) -> None:
+    fake.catalog = fake.catalog.model_copy(update={"max_batch_size": 1})
+    at = submit(fake, TEXTS)
+    assert "more than one job takes (1)" in at.error[0].value
+    assert not fake.sent(JOBS)

@@ -22,6 +22,7 @@ navigation = st.navigation(
         st.Page(PAGES / "process.py", title="Process", icon=":material/description:", default=True),
         st.Page(PAGES / "stream.py", title="Stream", icon=":material/stream:"),
         st.Page(PAGES / "batch.py", title="Batch", icon=":material/table_rows:"),
+        st.Page(PAGES / "jobs.py", title="Jobs", icon=":material/schedule:"),
         st.Page(PAGES / "status.py", title="Status", icon=":material/monitor_heart:"),
     ]
 )

@@ -25,6 +25,27 @@ def _failed(index: int, error: str) -> BatchTextProcessingItem:
     return BatchTextProcessingItem(request_index=index, status=BatchItemStatus.FAILED, error=error)
 
 
+def prepare(
+    texts: Sequence[str], choice: Choice, *, max_text_length: int
+) -> tuple[dict[int, BatchTextProcessingItem], list[tuple[int, TextProcessingRequest]]]:
+    """Each text checked as the server would: failed outcomes for the refused, requests for the rest."""
+    refused: dict[int, BatchTextProcessingItem] = {}
+    pending: list[tuple[int, TextProcessingRequest]] = []
+    for index, text in enumerate(texts):
+        if len(text) > max_text_length:
+            reason = f"text: {len(text)} characters is over the limit of {max_text_length}"
+            refused[index] = _failed(index, reason)
+            continue
+        try:
+            request = choice.request(text)
+        except ValidationError as exc:
+            reason = "; ".join(f"{p.field}: {p.reason}" for p in problems_of(exc))
+            refused[index] = _failed(index, reason)
+            continue
+        pending.append((index, request))
+    return refused, pending
+
+
 def run_batch(
     client: ApiClient,
     texts: Sequence[str],
@@ -35,21 +56,7 @@ def run_batch(
     on_progress: Progress = lambda done, total: None,
 ) -> list[BatchTextProcessingItem]:
     """One outcome per text, in order; a refused text or chunk never stops the others."""
-    outcomes: dict[int, BatchTextProcessingItem] = {}
-    pending: list[tuple[int, TextProcessingRequest]] = []
-    for index, text in enumerate(texts):
-        if len(text) > max_text_length:
-            reason = f"text: {len(text)} characters is over the limit of {max_text_length}"
-            outcomes[index] = _failed(index, reason)
-            continue
-        try:
-            request = choice.request(text)
-        except ValidationError as exc:
-            reason = "; ".join(f"{p.field}: {p.reason}" for p in problems_of(exc))
-            outcomes[index] = _failed(index, reason)
-            continue
-        pending.append((index, request))
-
+    outcomes, pending = prepare(texts, choice, max_text_length=max_text_length)
     on_progress(len(outcomes), len(texts))
     chunks = list(batched(pending, chunk_size))
     for number, chunk in enumerate(chunks):

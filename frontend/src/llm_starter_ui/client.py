@@ -15,6 +15,7 @@ from llm_starter_models import (
     BatchTextProcessingRequest,
     BatchTextProcessingResponse,
     HealthResponse,
+    JobResponse,
     OperationsResponse,
     TextProcessingRequest,
     TextProcessingResponse,
@@ -25,6 +26,7 @@ from llm_starter_ui.sse import read_stream
 type Sleep = Callable[[float], None]
 
 PROCESS = "/v1/text_processing/process"
+JOBS = "/v1/text_processing/jobs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,18 @@ class ApiClient:
         """The stored outcome of a finished batch."""
         path = f"/v1/text_processing/batch_status/{batch_id}"
         return self._call(BatchTextProcessingResponse, "GET", path)
+
+    def submit_job(self, batch: BatchTextProcessingRequest) -> JobResponse:
+        """Queue a batch as a background job (202); poll it with `job`."""
+        return self._call(JobResponse, "POST", JOBS, _body(batch))
+
+    def job(self, job_id: str) -> JobResponse:
+        """A job's state, progress and the item outcomes stored so far."""
+        return self._call(JobResponse, "GET", f"{JOBS}/{job_id}")
+
+    def cancel_job(self, job_id: str) -> JobResponse:
+        """Cancel a job; the outcomes stored so far stay readable."""
+        return self._call(JobResponse, "DELETE", f"{JOBS}/{job_id}")
 
     def internal(self, path: str) -> Any:
         """The JSON of an internal (admin) endpoint, whose shape this client does not fix."""

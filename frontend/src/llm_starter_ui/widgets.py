@@ -1,4 +1,4 @@
-"""Input widgets shared by the pages: operation picker, option inputs, question, text source."""
+"""Input widgets shared by the pages: operation picker, option inputs, question, text sources."""
 
 from collections.abc import Collection
 
@@ -6,6 +6,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from llm_starter_models import OperationInfo, OperationsResponse, TextProcessingRequest
+from llm_starter_ui.batch_input import UPLOAD_TYPES, InputFileError, from_lines, from_upload
 from llm_starter_ui.choice import Choice
 from llm_starter_ui.errors import describe_problems, problems_of
 from llm_starter_ui.examples import EXAMPLE_QUESTIONS, EXAMPLES
@@ -99,3 +100,24 @@ def build_request(text: str, choice: Choice) -> TextProcessingRequest | None:
     except ValidationError as exc:
         st.error("Please fix the input:\n" + describe_problems(problems_of(exc)))
         return None
+
+
+PASTE, UPLOAD = "Paste, one per line", "Upload a file"
+
+
+def texts_input(*, prefix: str) -> list[str]:
+    """Many texts, pasted one per line or uploaded (.txt, .csv, .jsonl); a bad file says why."""
+    if st.radio("Texts", [PASTE, UPLOAD], horizontal=True, key=f"{prefix}_source") == PASTE:
+        return from_lines(st.text_area("One text per line", key=f"{prefix}_lines", height=200))
+    upload = st.file_uploader(
+        ".txt (one text per line), .csv (a `text` column) or .jsonl (a `text` field)",
+        type=list(UPLOAD_TYPES),
+        key=f"{prefix}_upload",
+    )
+    if upload is None:
+        return []
+    try:
+        return from_upload(upload.name, upload.getvalue())
+    except InputFileError as exc:
+        st.error(str(exc))
+        return []

@@ -3,12 +3,10 @@
 import streamlit as st
 
 from llm_starter_ui import session, widgets
-from llm_starter_ui.batch_input import UPLOAD_TYPES, InputFileError, from_lines, from_upload
 from llm_starter_ui.batches import CHUNK_SIZE, run_batch
 from llm_starter_ui.export import batch_json, batch_rows, rows_csv
 
 LAST = "batch_last"
-PASTE, UPLOAD = "Paste, one per line", "Upload a file"
 
 st.title("Process a batch")
 catalog = session.operations()
@@ -17,20 +15,7 @@ if catalog is None:
 
 choice = widgets.choose(catalog, prefix="batch")
 
-texts: list[str] = []
-if st.radio("Texts", [PASTE, UPLOAD], horizontal=True, key="batch_source") == PASTE:
-    texts = from_lines(st.text_area("One text per line", key="batch_lines", height=200))
-else:
-    upload = st.file_uploader(
-        ".txt (one text per line), .csv (a `text` column) or .jsonl (a `text` field)",
-        type=list(UPLOAD_TYPES),
-        key="batch_upload",
-    )
-    if upload is not None:
-        try:
-            texts = from_upload(upload.name, upload.getvalue())
-        except InputFileError as exc:
-            st.error(str(exc))
+texts = widgets.texts_input(prefix="batch")
 chunk_size = min(catalog.max_batch_size, CHUNK_SIZE)
 st.caption(
     f"{len(texts)} texts. They are sent in batch requests of up to {chunk_size}; "
