@@ -396,3 +396,14 @@ def test_more_texts_than_a_job_takes_are_not_submitted(fake) -> None:
     at = submit(fake, TEXTS)
     assert "more than one job takes (1)" in at.error[0].value
     assert not fake.sent(JOBS)
+
+
+def test_a_job_the_backend_no_longer_knows_leaves_the_list(fake) -> None:
+    fake.job_state = JobState.RUNNING
+    at = submit(fake, TEXTS)
+    fake.fail("GET", f"{JOBS}/{JOB_ID}", fake.error(404, "not_found", "No job job-1"))
+    at.run()
+    assert "no longer known" in at.info[0].value
+    at.run()
+    assert not at.info
+    assert not any(JOB_ID in markdown.value for markdown in at.markdown)

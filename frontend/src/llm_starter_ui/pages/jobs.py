@@ -45,7 +45,12 @@ def fetch(job: Submitted) -> JobResponse | None:
     try:
         view = session.client().job(job.job_id)
     except ApiError as exc:
-        session.show_error(exc)
+        if exc.status == 404:
+            # Expired after its retention period (or the backend lost it): nothing left to follow.
+            submitted().remove(job)
+            st.info(f"Job {job.job_id} is no longer known to the backend; removed from this list.")
+        else:
+            session.show_error(exc)
         return None
     if view.state in FINAL:
         ended()[job.job_id] = view
@@ -128,15 +133,17 @@ def running() -> bool:
 
 def follow_jobs() -> None:
     """Every job of this session; while one runs, this part of the page redraws every few seconds."""
-    was_running = running()
-    for job in submitted():
+    ended_now = False
+    for job in list(submitted()):
         with st.container(border=True):
             st.markdown(f"**Job `{job.job_id}`** · {len(job.texts)} texts")
             for reason in job.left_out:
                 st.warning(reason)
+            was_running = job.job_id not in ended()
             if (view := fetch(job)) is not None:
                 show(job, view)
-    if was_running and not running():
+                ended_now |= was_running and view.state in FINAL
+    if ended_now and not running():
         st.rerun()  # the whole page, so that polling stops
 
 
