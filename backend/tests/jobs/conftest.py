@@ -1,8 +1,7 @@
 """Job fixtures: a private redis-server (arq's own keys have no prefix) and a scripted service."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import cast
 
 import pytest
@@ -31,15 +30,6 @@ class ScriptedService:
 
     def as_service(self) -> TextService:
         return cast("TextService", self)
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    """A redis-server of this test's own, so arq's unprefixed keys meet no other test's."""
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

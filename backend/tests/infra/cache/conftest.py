@@ -1,14 +1,12 @@
 """Cache fixtures: the shared Redis under a unique prefix, and redis-server processes of our own."""
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
 import redis
 import redis.asyncio
 from infra.cache.redisproc import (
     SHARED_URL,
-    RedisServer,
     delete_prefix,
     shared_redis,
     unique_prefix,
@@ -35,12 +33,3 @@ async def shared_async(shared_sync: redis.Redis) -> AsyncIterator[redis.asyncio.
     client = redis.asyncio.Redis.from_url(SHARED_URL, socket_timeout=2)
     yield client
     await client.aclose()
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    """A started redis-server of our own; stopped after the test."""
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
