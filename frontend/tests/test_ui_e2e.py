@@ -115,6 +115,19 @@ def pick(page: "Page", label: str, option: str) -> None:
     page.get_by_role("option", name=option).click()
 
 
+def submit_lines(page: "Page", *, link: str, heading: str, texts: list[str], button: str) -> None:
+    """Open a page from the sidebar, paste texts one per line, and press its button."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name=link).click()
+    # Wait for the new page: until it renders, the old page's widgets are still there.
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    lines = page.get_by_label("One text per line")
+    lines.fill("\n".join(texts))
+    lines.press("Control+Enter")
+    page.get_by_role("button", name=button).click()
+
+
 def test_process_batch_jobs_stream_and_status_in_a_real_browser(
     servers: str, tmp_path: Path
 ) -> None:
@@ -142,23 +155,16 @@ def test_process_batch_jobs_stream_and_status_in_a_real_browser(
             expect(page.get_by_role("heading", name="Summary")).to_be_visible()
             page.screenshot(path=ARTIFACTS / "ui-process.png", full_page=True)
 
-            page.get_by_role("link", name="Batch").click()
-            # Wait for the new page: until it renders, the old page's widgets are still there.
-            expect(page.get_by_role("heading", name="Process a batch")).to_be_visible()
-            lines = page.get_by_label("One text per line")
-            lines.fill(f"{TEXT}\ntoo short\n{TEXT.replace('1937', '1938')}")
-            lines.press("Control+Enter")
-            page.get_by_role("button", name="Run batch").click()
+            batch = [TEXT, "too short", TEXT.replace("1937", "1938")]
+            submit_lines(
+                page, link="Batch", heading="Process a batch", texts=batch, button="Run batch"
+            )
             expect(page.get_by_text("3 of 3 texts finished")).to_be_visible()
             expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
             page.screenshot(path=ARTIFACTS / "ui-batch.png", full_page=True)
 
-            page.get_by_role("link", name="Jobs").click()
-            expect(page.get_by_role("heading", name="Batch jobs")).to_be_visible()
-            lines = page.get_by_label("One text per line")
-            lines.fill(f"{TEXT}\n{TEXT.replace('1937', '1939')}")
-            lines.press("Control+Enter")
-            page.get_by_role("button", name="Submit job").click()
+            job = [TEXT, TEXT.replace("1937", "1939")]
+            submit_lines(page, link="Jobs", heading="Batch jobs", texts=job, button="Submit job")
             expect(page.get_by_text("completed: 2 of 2 texts done, 0 failed")).to_be_visible()
             expect(page.get_by_role("button", name="Download CSV")).to_be_visible()
             page.screenshot(path=ARTIFACTS / "ui-jobs.png", full_page=True)
