@@ -20,7 +20,11 @@ ARGS ?=
 # Vulnerability ids to accept, each with its reason in docs/python-versions.md.
 AUDIT_IGNORE ?=
 
-.PHONY: help install run worker test lint typecheck format bench bench-versions audit clean
+# pytest-xdist workers: one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
+XDIST := -n $(TEST_WORKERS) --dist worksteal
+
+.PHONY: help install run worker test test-fast lint typecheck format bench bench-versions audit clean
 
 help: ## list the targets (PY=3.12 selects another interpreter and venv)
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,8 +42,11 @@ run: install ## start backend (:8000) and frontend (:8501); Ctrl-C stops both
 worker: install ## run a batch-job worker (arq); needs REDIS_URL, like the API it serves
 	$(RUN) arq llm_starter_api.jobs.worker.WorkerSettings
 
-test: install ## run the test suite with coverage
-	$(RUN) pytest --cov --cov-report=term
+test: install ## run the whole test suite with coverage, in parallel; lists the 15 slowest tests
+	$(RUN) pytest $(XDIST) --durations=15 --cov --cov-report=term
+
+test-fast: install ## the unit layer only (no processes, browser or real Redis): the edit-test loop
+	$(RUN) pytest $(XDIST) -m "not slow and not e2e and not redis" -q
 
 lint: install ## ruff, actionlint, hadolint, compose and Kubernetes schemas (runs all, fails if any fails)
 	rc=0; \

@@ -2,7 +2,6 @@
 
 import socket
 import threading
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from waits import wait_until
 
 from llm_starter_api.config import Settings
 
@@ -58,11 +58,10 @@ def served(app: FastAPI) -> Iterator[int]:
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 10
-        while not server.started:
-            assert thread.is_alive(), "the app did not start"
-            assert time.monotonic() < deadline, "the app did not start in time"
-            time.sleep(0.01)
+        wait_until(
+            lambda: server.started or not thread.is_alive(), what="the app serving in a thread"
+        )
+        assert server.started, "the app did not start"
         yield sock.getsockname()[1]
     finally:
         server.should_exit = True

@@ -8,7 +8,8 @@ import pydantic_ai.models
 import pytest
 from apitest import ClientFactory, client_factory, make_settings, serve
 from fastapi import FastAPI
-from infra.cache.redisproc import RedisServer
+from redisproc import RedisServer
+from spawn import spawn  # noqa: F401  (the fixture, for every test)
 
 from llm_starter_api.config import Settings
 from llm_starter_api.main import create_app

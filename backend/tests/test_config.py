@@ -7,6 +7,7 @@ import sys
 import pytest
 from apitest import make_settings
 from pydantic import ValidationError
+from waits import PATIENCE
 
 from llm_starter_api.config import ConfigError, load_settings
 
@@ -70,7 +71,7 @@ def test_server_start_up_stops_with_the_variable_name() -> None:
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=PATIENCE,
         check=False,
     )
     assert result.returncode == 1

@@ -9,6 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+# The backend tests' fixture for child processes (reaped after each test), for the e2e test.
+from spawn import spawn  # noqa: F401
+
 from llm_starter_models import (
     OPTION_LIMITS,
     BatchItemStatus,

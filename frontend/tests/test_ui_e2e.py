@@ -3,23 +3,19 @@
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
+from spawn import Spawner, answers_ok, api_command, free_port, wait_healthy
+from waits import PATIENCE, wait_until
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -38,63 +34,26 @@ TEXT = (
     "The Golden Gate Bridge was completed in 1937. It spans the Golden Gate strait. "
     "Many tourists visit it every year. The bridge is painted international orange."
 )
-WAIT_MS = 30_000
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serve(argv: list[str], health: str, env: dict[str, str], log: Path) -> Iterator[None]:
-    """Run a server until its health URL answers 200; stop it afterwards."""
-    with log.open("w") as output:
-        proc = subprocess.Popen(argv, env=env, cwd=log.parent, stdout=output, stderr=output)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"{argv[2]} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                if httpx.get(health, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"{health} did not answer within 60 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+WAIT_MS = int(PATIENCE * 1000)  # Playwright waits for each condition up to this long
 
 
 @pytest.fixture
-def servers(tmp_path: Path) -> Iterator[str]:
-    """The backend (requiring KEY) and the frontend pointed at it; yields the frontend URL."""
+def servers(spawn: Spawner) -> str:
+    """The backend (requiring KEY) and the frontend pointed at it; returns the frontend URL."""
     api_port, ui_port = free_port(), free_port()
     base = {k: v for k, v in os.environ.items() if k not in ("API_KEY", "FRONTEND_API_KEY")}
-    backend = [sys.executable, "-m", "uvicorn", "llm_starter_api.main:create_app", "--factory"]
-    backend += ["--host", "127.0.0.1", "--port", str(api_port)]
     # The way the container starts it: python -m llm_starter_ui <streamlit options>.
     frontend = [sys.executable, "-m", "llm_starter_ui", "--server.headless", "true"]
     frontend += ["--server.address", "127.0.0.1", "--server.port", str(ui_port)]
     frontend += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     api_env = base | {"API_KEY": KEY, "ENVIRONMENT": "testing"}
     ui_env = base | {"BACKEND_URL": f"http://127.0.0.1:{api_port}"}
-    api_health = f"http://127.0.0.1:{api_port}/v1/health"
     ui_url = f"http://127.0.0.1:{ui_port}"
-    with (
-        serve(backend, api_health, api_env, tmp_path / "backend.log"),
-        serve(frontend, f"{ui_url}/_stcore/health", ui_env, tmp_path / "frontend.log"),
-    ):
-        yield ui_url
+    backend = spawn("backend", api_command(api_port), api_env)
+    ui = spawn("frontend", frontend, ui_env)
+    wait_healthy(backend, f"http://127.0.0.1:{api_port}")
+    wait_until(lambda: answers_ok(f"{ui_url}/_stcore/health"), what="Streamlit", watch=[ui])
+    return ui_url
 
 
 def chromium() -> str:
@@ -194,7 +153,7 @@ def test_process_batch_jobs_stream_and_status_in_a_real_browser(
         except Exception:
             # Whatever failed, the screenshot shows what the page looked like at that moment.
             page.screenshot(path=ARTIFACTS / "ui-failure.png", full_page=True)
-            for log in sorted(tmp_path.glob("*.log")):
+            for log in sorted(tmp_path.glob("*.log")):  # the spawned servers' output
                 print(f"--- {log.name}\n{log.read_text()[-4000:]}")
             raise
         finally:

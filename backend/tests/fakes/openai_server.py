@@ -16,6 +16,7 @@ import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
+from waits import wait_until
 
 # Usage the fake reports for every answer, so tests can follow token counts through.
 PROMPT_TOKENS = 12
@@ -58,11 +59,19 @@ class Hang:
 
 
 @dataclass(frozen=True, slots=True)
+class Gate:
+    """Wait until the test sets `opened` (or the client gives up), then answer with `then`."""
+
+    opened: threading.Event
+    then: Text | ToolCall | HTTPError | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Disconnect:
     """Close the connection without sending a byte of response."""
 
 
-type Reply = Text | ToolCall | HTTPError | Hang | Disconnect
+type Reply = Text | ToolCall | HTTPError | Hang | Gate | Disconnect
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +125,11 @@ class FakeOpenAI:
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         try:
-            deadline = time.monotonic() + 5.0
-            while not server.started:
-                if not thread.is_alive() or time.monotonic() > deadline:
-                    raise RuntimeError("the fake OpenAI server did not start")
-                time.sleep(0.01)
+            wait_until(
+                lambda: server.started or not thread.is_alive(), what="the fake OpenAI server"
+            )
+            if not server.started:
+                raise RuntimeError("the fake OpenAI server did not start")
             yield fake
         finally:
             server.should_exit = True
@@ -145,6 +154,9 @@ class FakeOpenAI:
             case Hang(seconds, then):
                 await _disconnect_within(seconds, receive)
                 # Answering a client that left is a no-op, and keeps uvicorn from answering 500.
+                reply = then
+            case Gate(opened, then):
+                await _disconnect_or_open(opened, receive)
                 reply = then
         await self._respond(reply, body)(scope, receive, send)
 
@@ -201,6 +213,17 @@ async def _disconnect_within(seconds: float, receive: Receive) -> None:
             # The body has been read, so the next message is the disconnect.
             while (await receive())["type"] != "http.disconnect":
                 pass
+
+
+async def _disconnect_or_open(opened: threading.Event, receive: Receive) -> None:
+    """Wait until `opened` is set (by the test's thread) or the client disconnects."""
+    left = asyncio.ensure_future(receive())  # the body has been read: the next is the disconnect
+    try:
+        # Polling: a threading.Event (set from the test's thread) cannot be awaited here.
+        while not (opened.is_set() or left.done()):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    finally:
+        left.cancel()
 
 
 def example(schema: Mapping[str, Any], defs: Mapping[str, Any] | None = None) -> Any:

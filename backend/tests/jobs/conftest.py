@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 from typing import cast
 
 import pytest
-from infra.cache.redisproc import RedisServer
 from redis.asyncio import Redis
+from redisproc import RedisServer
 
 from llm_starter_api.errors import ProviderRejected
 from llm_starter_api.text.service import TextService

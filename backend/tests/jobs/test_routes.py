@@ -1,6 +1,5 @@
 """The job API in one process: in-process runner without Redis, arq with a worker on Redis."""
 
-import asyncio
 import warnings
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -11,8 +10,9 @@ import redis
 from apitest import ClientFactory, make_settings, serve
 from arq.worker import Worker
 from fakes.openai_server import FakeOpenAI, Hang
-from infra.cache.redisproc import RedisServer
 from pydantic_ai.models import override_allow_model_requests
+from redisproc import RedisServer
+from waits import eventually
 
 from llm_starter_api.config import Settings
 from llm_starter_api.jobs import worker as job_worker
@@ -31,15 +31,15 @@ def batch(count: int = 3, operation: str = "summarize") -> dict[str, Any]:
     return {"requests": [{"text": t, "operation": operation} for t in texts], "batch_id": "b-1"}
 
 
-async def until_final(
-    client: httpx.AsyncClient, location: str, seconds: float = 10
-) -> dict[str, Any]:
-    for _ in range(int(seconds / 0.02)):
-        body: dict[str, Any] = (await client.get(location)).json()
-        if body["state"] in FINAL:
-            return body
-        await asyncio.sleep(0.02)
-    pytest.fail(f"the job at {location} did not finish within {seconds} s")
+async def until_final(client: httpx.AsyncClient, location: str) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+
+    async def final() -> bool:
+        body.update((await client.get(location)).json())
+        return body["state"] in FINAL
+
+    await eventually(final, what=f"the job at {location} finishing")
+    return body
 
 
 async def test_a_job_is_accepted_then_read_back_with_every_result(
@@ -138,12 +138,13 @@ async def test_cancelling_keeps_the_items_done_and_stops_the_rest(
     async with make_client(batch_concurrency=1, **settings) as client:
         job = (await client.post(JOBS, json=batch())).json()
         location = job["links"]["self"]
-        for _ in range(250):
-            # Cancel once the first item is stored and the second is at the provider.
+
+        async def first_stored_second_asked() -> bool:
             done = (await client.get(location)).json()["progress"]["done"]
-            if done and len(provider.requests) == 2:
-                break
-            await asyncio.sleep(0.02)
+            return bool(done) and len(provider.requests) == 2
+
+        # Cancel once the first item is stored and the second is at the provider.
+        await eventually(first_stored_second_asked, what="one item stored, the next one asked")
         cancelled = await client.delete(location)
         again = await client.delete(location)
         final = (await client.get(location)).json()

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from infra.cache.redisproc import RedisServer
 from redis.asyncio import Redis
+from redisproc import RedisServer
 
 from llm_starter_api.jobs.redis_store import RedisJobStore
 from llm_starter_api.jobs.store import JobRecord, JobStore, Lifetimes, MemoryJobStore

@@ -7,7 +7,7 @@ import pytest
 import redis
 from apitest import make_settings
 from arq.worker import Retry
-from infra.cache.redisproc import RedisServer
+from redisproc import RedisServer
 
 from llm_starter_api.config import ConfigError
 from llm_starter_api.jobs import worker as job_worker

@@ -1,7 +1,6 @@
 """The real provider path end to end: the API, pydantic-ai and the OpenAI SDK against a fake server."""
 
 import socket
-import time
 from typing import Any
 
 import httpx
@@ -219,15 +218,12 @@ async def test_provider_failures_are_sorted_without_sdk_retries(
 async def test_hanging_provider_is_cut_off_at_the_configured_deadline(
     make_client: ClientFactory, openai_server: FakeOpenAI
 ) -> None:
-    openai_server.script(Hang(10.0))
+    openai_server.script(Hang(3600))  # only the deadline ends this within the test's timeout
 
-    started = time.perf_counter()
-    response = await process(make_client, openai_server.url, Op.SUMMARIZE, llm_timeout_seconds=0.5)
-    elapsed = time.perf_counter() - started
+    response = await process(make_client, openai_server.url, Op.SUMMARIZE, llm_timeout_seconds=2)
 
     assert_error(response, 503, "provider_unavailable")
     assert "retry-after" in response.headers
-    assert 0.5 <= elapsed < 2.0
     assert len(openai_server.requests) == 1
 
 

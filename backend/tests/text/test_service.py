@@ -1,7 +1,6 @@
 """TextService with scripted models: typed outputs, the deadline, and provider failures sorted."""
 
 import asyncio
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -106,13 +105,11 @@ async def test_provider_failures_are_transient_or_permanent(
 
 async def test_a_hanging_model_is_cut_off_at_the_deadline(resources: Resources) -> None:
     async def hang(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
-        await asyncio.sleep(30)
+        await asyncio.sleep(3600)  # only the deadline ends this within the test's timeout
         raise AssertionError("unreachable")
 
-    started = time.perf_counter()
     with (
         every_agent_uses(resources, FunctionModel(hang)) as service,
         pytest.raises(ProviderUnavailable),
     ):
         await service.process(request(Op.SENTIMENT))
-    assert time.perf_counter() - started < 5  # the deadline is 0.3 s; 5 s only rules out hanging

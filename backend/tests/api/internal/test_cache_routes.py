@@ -6,7 +6,7 @@ import httpx
 import pytest
 from apitest import ClientFactory
 from cryptography.fernet import Fernet
-from infra.cache.redisproc import SHARED_URL, delete_prefix, shared_redis, unique_prefix
+from redisproc import SHARED_URL, delete_prefix, shared_redis, unique_prefix
 
 from llm_starter_api.text.prompts import PROMPT_VERSION
 

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import redis
 import redis.asyncio
-from infra.cache.redisproc import (
+from redisproc import (
     SHARED_URL,
     delete_prefix,
     shared_redis,

@@ -1,23 +1,21 @@
 """Single flight: identical concurrent requests make one model call, in a process and across them."""
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import redis
 from apitest import API_KEY, make_settings, serve
-from fakes.openai_server import FakeOpenAI, Hang
-from infra.cache.redisproc import SHARED_URL, free_port
+from fakes.openai_server import FakeOpenAI, Gate
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
+from redisproc import SHARED_URL
+from spawn import Spawner, api_command, base_env, free_port, wait_healthy
+from waits import eventually
 
 from llm_starter_api.infra.cache.codec import Codec
 from llm_starter_api.infra.cache.keys import CacheKey
@@ -34,17 +32,26 @@ BODY = {"text": "Rivers carry water to the sea. The Nile is long.", "operation":
 
 
 class CountingModel:
-    """A slow summarizer that counts its calls."""
+    """A summarizer that counts its calls and answers once the test opens its gate."""
 
-    def __init__(self, delay: float = 0.3) -> None:
+    def __init__(self, *, gated: bool = True) -> None:
         self.calls = 0
-        self.delay = delay
+        self.gate = asyncio.Event()
+        if not gated:
+            self.gate.set()
         self.model = FunctionModel(self._answer)
 
     async def _answer(self, messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         self.calls += 1
-        await asyncio.sleep(self.delay)
+        await self.gate.wait()
         return ModelResponse(parts=[TextPart("Water flows to the sea.")])
+
+
+def counted(app: Any, name: str) -> int:
+    """One of an app's cache counters, read in-process (a request counts its miss, then joins
+    the flight of its key without yielding to the event loop in between)."""
+    value: int = app.state.resources.cache.metrics.snapshot()[name]
+    return value
 
 
 @contextmanager
@@ -66,9 +73,14 @@ async def test_ten_identical_concurrent_requests_make_one_model_call() -> None:
     app = create_app(make_settings())
     async with serve(app) as client:
         with summarize_with(counting, app):
-            responses = await asyncio.gather(
-                *(client.post("/v1/text_processing/process", json=BODY) for _ in range(10))
-            )
+            posts = [
+                asyncio.create_task(client.post("/v1/text_processing/process", json=BODY))
+                for _ in range(10)
+            ]
+            # Every request has missed and joined the flight before the one model call answers.
+            await eventually(lambda: counted(app, "misses") == 10, what="10 requests in flight")
+            counting.gate.set()
+            responses = await asyncio.gather(*posts)
         metrics = (await client.get("/internal/cache/metrics")).json()
     assert [r.status_code for r in responses] == [200] * 10
     assert counting.calls == 1
@@ -81,9 +93,7 @@ async def two_instances(
     shared_sync: redis.Redis, prefix: str
 ) -> AsyncIterator[tuple[list[httpx.AsyncClient], list[Any]]]:
     """Two app instances sharing one real Redis (the shared server's DB 9, a unique prefix)."""
-    settings = make_settings(
-        cache_redis_url=SHARED_URL, cache_key_prefix=prefix, cache_lock_seconds=1.0
-    )
+    settings = make_settings(cache_redis_url=SHARED_URL, cache_key_prefix=prefix)
     apps = [create_app(settings), create_app(settings)]
     async with AsyncExitStack() as stack:
         clients = [await stack.enter_async_context(serve(app)) for app in apps]
@@ -95,11 +105,22 @@ async def test_two_instances_sharing_redis_make_one_model_call(
     two_instances: tuple[list[httpx.AsyncClient], list[Any]],
 ) -> None:
     clients, apps = two_instances
-    counting = CountingModel(delay=0.5)
+    counting = CountingModel()
     with summarize_with(counting, *apps):
-        responses = await asyncio.gather(
-            *(clients[n % 2].post("/v1/text_processing/process", json=BODY) for n in range(10))
+        posts = [
+            asyncio.create_task(clients[n % 2].post("/v1/text_processing/process", json=BODY))
+            for n in range(10)
+        ]
+        # Five join each instance's own flight; one instance's leader waits on the other's lock.
+        await eventually(
+            lambda: (
+                [counted(app, "misses") for app in apps] == [5, 5]
+                and sum(counted(app, "lock_waits") for app in apps) == 1
+            ),
+            what="both flights formed, one waiting on the lock",
         )
+        counting.gate.set()
+        responses = await asyncio.gather(*posts)
     assert [r.status_code for r in responses] == [200] * 10
     assert counting.calls == 1
     waits = [(await c.get("/internal/cache/metrics")).json()["lock_waits"] for c in clients]
@@ -114,14 +135,16 @@ async def test_a_dead_lock_holder_lock_expires_and_a_waiter_computes(
     resources: Resources = apps[0].state.resources
     lock = resources.text_service.cache_key(TextProcessingRequest.model_validate(BODY)).lock_name
     # A process took the lock for this request's key and died: nobody renews it.
-    shared_sync.set(lock, "dead-holder", px=600)
-    counting = CountingModel(delay=0.01)
-    started = time.perf_counter()
+    shared_sync.set(lock, "dead-holder", px=600_000)
+    counting = CountingModel(gated=False)
     with summarize_with(counting, *apps):
-        response = await clients[0].post("/v1/text_processing/process", json=BODY)
+        post = asyncio.create_task(clients[0].post("/v1/text_processing/process", json=BODY))
+        await eventually(lambda: counted(apps[0], "lock_waits") == 1, what="waiting on the lock")
+        assert counting.calls == 0  # waiting for the holder's answer, not computing
+        shared_sync.pexpire(lock, 1)  # its time runs out now rather than in ten minutes
+        response = await post
     assert response.status_code == 200
     assert counting.calls == 1
-    assert 0.5 < time.perf_counter() - started < 5
 
 
 def response_cache() -> ResponseCache:
@@ -192,67 +215,45 @@ async def test_ttls_come_from_the_operation_else_the_default() -> None:
     assert (cache.ttl("qa"), cache.ttl("summarize")) == (5, 60)
 
 
-@contextmanager
-def api_servers(env: dict[str, str], workdir: Path, count: int) -> Iterator[list[str]]:
-    """`count` API processes (uvicorn), started together; yields their URLs once all are healthy."""
-    command = [sys.executable, "-m", "uvicorn", "llm_starter_api.main:create_app", "--factory"]
-    ports = [free_port() for _ in range(count)]
-    processes = [
-        subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            env=env,
-            cwd=workdir,
-            stderr=subprocess.PIPE,
-        )
-        for port in ports
-    ]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        deadline = time.monotonic() + 60
-        for process, url in zip(processes, urls, strict=True):
-            while True:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    error = process.stderr.read().decode() if process.stderr else ""
-                    pytest.fail(f"an API process did not start: {error[-2000:]}")
-                try:
-                    if httpx.get(f"{url}/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=15)
-            if process.stderr is not None:
-                process.stderr.close()
-
-
 @pytest.mark.redis
 @pytest.mark.slow
+@pytest.mark.timeout(300)
 async def test_two_server_processes_sharing_redis_make_one_provider_call(
-    shared_sync: redis.Redis, prefix: str, tmp_path: Path
+    shared_sync: redis.Redis, prefix: str, spawn: Spawner
 ) -> None:
-    env = {
-        **os.environ,
-        "ENVIRONMENT": "testing",
-        "API_KEY": API_KEY,
-        "LLM_MODEL": "openai:fake-model",
-        "CACHE_REDIS_URL": SHARED_URL,
-        "CACHE_KEY_PREFIX": prefix,
-    }
+    opened = threading.Event()
     with FakeOpenAI.running() as provider:
-        provider.script(Hang(1.0))  # the one call the provider should see is slow
-        env["OPENAI_BASE_URL"] = provider.url
-        with api_servers(env, tmp_path, count=2) as urls:
-            async with httpx.AsyncClient(headers={"X-API-Key": API_KEY}, timeout=30) as client:
-                responses = await asyncio.gather(
-                    *(
-                        client.post(f"{urls[n % 2]}/v1/text_processing/process", json=BODY)
-                        for n in range(10)
-                    )
+        provider.script(Gate(opened))  # the one call the provider should see answers on cue
+        env = base_env(
+            API_KEY=API_KEY,
+            LLM_MODEL="openai:fake-model",
+            OPENAI_BASE_URL=provider.url,
+            CACHE_REDIS_URL=SHARED_URL,
+            CACHE_KEY_PREFIX=prefix,
+        )
+        ports = [free_port(), free_port()]
+        servers = [spawn(f"api-{port}", api_command(port), env) for port in ports]
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        for server, url in zip(servers, urls, strict=True):
+            wait_healthy(server, url)
+        async with httpx.AsyncClient(headers={"X-API-Key": API_KEY}, timeout=60) as client:
+
+            async def in_flight() -> bool:
+                seen = [(await client.get(f"{u}/internal/cache/metrics")).json() for u in urls]
+                return [m["misses"] for m in seen] == [5, 5] and sum(
+                    m["lock_waits"] for m in seen
+                ) == 1
+
+            posts = [
+                asyncio.create_task(
+                    client.post(f"{urls[n % 2]}/v1/text_processing/process", json=BODY)
                 )
+                for n in range(10)
+            ]
+            # Five requests in each process's flight; one process's leader waits on the lock.
+            await eventually(in_flight, what="both flights formed, one waiting on the lock")
+            opened.set()
+            responses = await asyncio.gather(*posts)
         assert [r.status_code for r in responses] == [200] * 10
         assert len(provider.requests) == 1
         assert sum(not r.json()["cache_hit"] for r in responses) == 1

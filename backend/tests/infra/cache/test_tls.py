@@ -14,7 +14,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from infra.cache.redisproc import RedisServer, free_port, unique_prefix
+from redisproc import RedisServer, unique_prefix
+from spawn import free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from waits import PATIENCE
 
 from llm_starter_api.infra.monitoring.metrics import exposition
 
@@ -25,7 +26,12 @@ record_breaker_state("local", "open" if {worker} == 1 else "closed")
 def test_counts_from_several_workers_add_up(tmp_path: Path) -> None:
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     for worker in range(2):
-        subprocess.run([sys.executable, "-c", WORKER.format(worker=worker)], env=env, check=True)
+        subprocess.run(
+            [sys.executable, "-c", WORKER.format(worker=worker)],
+            env=env,
+            check=True,
+            timeout=PATIENCE,
+        )
     text = exposition(str(tmp_path)).decode()
     assert 'http_requests_total{method="GET",route="/v1/health",status="200"} 6.0' in text
     assert 'llm_calls_total{model="local",operation="summarize",outcome="ok"} 2.0' in text

@@ -32,8 +32,8 @@ async def delete_prefix(client: Redis, prefix: str) -> None:
 class Clock:
     """Time that moves only when the test says so."""
 
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
 
     def __call__(self) -> float:
         return self.now

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import socket
+import time
 from contextlib import AsyncExitStack
 
 import pytest
@@ -78,15 +79,20 @@ async def test_two_app_instances_share_trips_probes_and_resets(
     provider: FakeOpenAI, redis: Redis, key_prefix: str
 ) -> None:
     provider.script(HTTPError(503), HTTPError(503))
-    config = {"attempts": 1, "failure_threshold": 2, "recovery_timeout": 0.5}
+    config = {"attempts": 1, "failure_threshold": 2, "recovery_timeout": 300}
     settings = {
         "cache_redis_url": REDIS_URL,
         "cache_key_prefix": key_prefix,
         "resilience_custom_config": json.dumps(config),
     }
     async with AsyncExitStack() as stack:
-        a, _ = await stack.enter_async_context(fake_provider_app(provider.url, **settings))
-        b, _ = await stack.enter_async_context(fake_provider_app(provider.url, **settings))
+        a, on_a = await stack.enter_async_context(fake_provider_app(provider.url, **settings))
+        b, on_b = await stack.enter_async_context(fake_provider_app(provider.url, **settings))
+        # Both instances read one clock the test moves (hosts share wall-clock time in Redis).
+        clock = Clock(time.time())
+        for resources in (on_a, on_b):
+            for breaker in resources.resilience.breakers.values():
+                breaker.clock = clock
 
         assert (await a.post(PROCESS, json=body())).status_code == 503
         assert (await a.post(PROCESS, json=body())).status_code == 503  # trips the breaker
@@ -96,7 +102,7 @@ async def test_two_app_instances_share_trips_probes_and_resets(
         [seen_by_b] = (await b.get(BREAKERS)).json()["breakers"]
         assert (seen_by_b["name"], seen_by_b["state"]) == (MODEL, "open")
 
-        await asyncio.sleep(0.6)  # the recovery timeout: b's next call is the probe
+        clock.advance(300)  # the recovery timeout passes: b's next call is the probe
         assert (await b.post(PROCESS, json=body())).status_code == 200
         [seen_by_a] = (await a.get(BREAKERS)).json()["breakers"]
         assert seen_by_a["state"] == "closed"

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from waits import PATIENCE
 
 from llm_starter_api.llm.local import answer, key_points, questions, sentiment, summarize
 
@@ -100,6 +101,7 @@ def test_results_do_not_depend_on_the_hash_seed() -> None:
             capture_output=True,
             text=True,
             check=True,
+            timeout=PATIENCE,
         ).stdout
         for seed in ("1", "2", "3")
     }

@@ -17,7 +17,8 @@ from llm_starter_api.infra.resilience.breaker import (
 logger = logging.getLogger(__name__)
 
 # KEYS: the breaker's hash (state, since, seq) and its failure times (a sorted set).
-# ARGV: operation, now, failure threshold, window, recovery timeout, key expiry in ms.
+# ARGV: operation, now, failure threshold, window, recovery timeout, key expiry in ms. `since` keeps
+# now's own digits: Lua's tostring keeps 14, which could end a recovery wait tens of µs late.
 # Same state machine as MemoryStore; returns state, previous state ('' if unchanged), allowed,
 # probe, retry-after (a string: Lua numbers become integers on the way out) and recent failures.
 SCRIPT = """
@@ -30,7 +31,7 @@ local before, allowed, probe, wait = '', 1, 0, 0
 
 local function move(to)
   before, state, since = state, to, now
-  redis.call('HSET', state_key, 'state', to, 'since', tostring(now))
+  redis.call('HSET', state_key, 'state', to, 'since', ARGV[2])
   redis.call('DEL', failures_key)
 end
 
@@ -40,7 +41,7 @@ if op == 'acquire' and state ~= 'closed' then
     allowed = 0
   else
     wait, probe = 0, 1
-    if state == 'open' then move('half_open') else redis.call('HSET', state_key, 'since', tostring(now)) end
+    if state == 'open' then move('half_open') else redis.call('HSET', state_key, 'since', ARGV[2]) end
   end
 elseif op == 'succeed' and state == 'half_open' then
   move('closed')

@@ -1,16 +1,15 @@
 """Real Redis for tests: the shared server (own DB, own prefix) and throwaway redis-server processes."""
 
+import os
 import shutil
-import signal
 import socket
-import subprocess
-import time
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 import redis
+from spawn import Process, free_port, wait_until
 
 SHARED_HOST, SHARED_PORT = "127.0.0.1", 6379
 SHARED_DB = 9  # the shared server's DB for these tests; keys also carry a unique prefix
@@ -42,14 +41,6 @@ def delete_prefix(client: redis.Redis, prefix: str) -> None:
         client.unlink(*keys)
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def redis_server_binary() -> str:
     """The redis-server executable; a missing one fails the test with the fix."""
     path = shutil.which("redis-server")
@@ -62,52 +53,35 @@ class RedisServer:
     """A redis-server of our own on a fixed port, without persistence, that tests stop and restart."""
 
     def __init__(self, workdir: Path, *, port: int | None = None, args: Sequence[str] = ()) -> None:
-        self.workdir = workdir
         self.port = port or free_port()
-        self.args = list(args)
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        """A plaintext URL for this server (DB 0)."""
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, *, listen_port: int | None = None) -> None:
-        """Start it and wait until it accepts connections on `listen_port` (default: its port)."""
         command = [
             redis_server_binary(),
             "--bind", "127.0.0.1",
             "--port", str(self.port),
             "--save", "",
             "--appendonly", "no",
-            "--dir", str(self.workdir),
-            *self.args,
+            "--dir", str(workdir),
+            *args,
         ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.workdir
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
-                pytest.fail(f"redis-server exited at start: {error[-2000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", listen_port or self.port), 0.2).close()
-            except OSError:
-                time.sleep(0.02)
-            else:
-                return
-        pytest.fail("redis-server did not start listening within 10 s")
+        self.process = Process(f"redis-{self.port}", command, os.environ, workdir)
+
+    @property
+    def url(self) -> str:
+        """A plaintext URL for this server (DB 0)."""
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        """Start it and wait until it accepts connections on its port."""
+        self.process.start()
+        wait_until(self._listening, what="redis-server listening", watch=[self.process])
+
+    def _listening(self) -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", self.port), 1).close()
+        except OSError:
+            return False
+        return True
 
     def stop(self) -> None:
         """SIGTERM, then wait for it to exit."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stderr is not None:
-            self.process.stderr.close()
+        self.process.stop()
