@@ -214,8 +214,12 @@ def _is_new(facts: list[str], question: str) -> bool:
 
 
 def _names(sentence: str) -> list[str]:
-    """Capitalised runs that can name someone: not a lone capital opening the sentence."""
-    names: list[str] = []
+    return [name.lower() for name in names(sentence)]
+
+
+def names(sentence: str) -> list[str]:
+    """Capitalised runs that can name someone or something: not a lone capital opening it."""
+    found: list[str] = []
     for match in _CAPITALISED.finditer(sentence):
         words = match.group().split()
         opens = match.start() == 0 or sentence[: match.start()].rstrip().endswith(('"', "\u201c"))
@@ -223,5 +227,5 @@ def _names(sentence: str) -> list[str]:
             words = words[1:]
         words = [word for word in words if word.lower() not in _NOT_NAMES]
         if words:
-            names.append(" ".join(words).lower())
-    return names
+            found.append(" ".join(words))
+    return found

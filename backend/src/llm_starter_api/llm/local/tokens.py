@@ -46,7 +46,7 @@ _DOUBLING = frozenset(("ing", "ings", "ed", "edly"))
 
 # Irregular verb forms to their base, so "built" meets "build" and "began" meets "begin".
 # fmt: off
-_IRREGULAR = {
+IRREGULAR_VERBS = {
     "built": "build", "began": "begin", "begun": "begin", "paid": "pay", "sold": "sell",
     "bought": "buy", "made": "make", "took": "take", "taken": "take", "gave": "give",
     "given": "give", "held": "hold", "led": "lead", "won": "win", "ran": "run", "rose": "rise",
@@ -78,8 +78,8 @@ def stem(word: str) -> str:
         word = word[:-2]
     if word[:1].isdigit():
         return word
-    if word in _IRREGULAR:
-        word = _IRREGULAR[word]
+    if word in IRREGULAR_VERBS:
+        word = IRREGULAR_VERBS[word]
     for suffix, replacement, shortest in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
             word = word[: -len(suffix)] + replacement
