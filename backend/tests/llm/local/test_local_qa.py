@@ -64,6 +64,24 @@ def test_the_answer_is_the_sentence_of_the_asked_type(
     assert answer(text, question).startswith(expected)
 
 
+# The UI's "Headphones (product review)" example (frontend/src/llm_starter_ui/examples.py).
+HEADPHONES = (
+    "I have used these headphones every day for three months. The sound is warm and "
+    "detailed, and the noise cancelling makes my train commute far more pleasant. "
+    "Battery life easily lasts a week of commuting. On the other hand, the ear cushions "
+    "started to crack after eight weeks, and the companion app crashes whenever I try "
+    "to change the equaliser. Support replaced the cushions quickly and politely. "
+    "Overall I would buy them again, but I hope the next version uses sturdier materials."
+)
+
+
+def test_the_text_topic_does_not_outweigh_what_the_question_asks() -> None:
+    # "headphones" is in the opening sentence only, as the topic of every sentence.
+    reply = answer(HEADPHONES, "What went wrong with the headphones?")
+    assert "the ear cushions started to crack" in reply
+    assert "I have used these headphones" not in reply
+
+
 def test_a_sentence_opening_with_a_reference_comes_with_its_antecedent() -> None:
     assert answer(PLANT, "Where will the plant be built?") == (
         "The plant will cost $12 million and create 40 jobs. "

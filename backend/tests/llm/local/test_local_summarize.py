@@ -106,6 +106,7 @@ def test_a_sentence_leaning_on_the_previous_one_comes_with_it() -> None:
         "This is known as bleaching.",
         "On the other hand, the app crashes.",
         "Many of them stayed.",
+        "Grid operators, however, warn that storage lags.",
     ],
 )
 def test_openers_that_lean_on_the_previous_sentence_are_recognised(sentence: str) -> None:

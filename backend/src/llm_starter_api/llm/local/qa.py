@@ -32,13 +32,15 @@ MIN_COVERAGE = 0.5
 CONTEXT_WEIGHT = 0.3
 # A word related to a question word ("fought" for "opposed") counts this much of a match.
 SYNONYM_WEIGHT = 0.5
+# A topic word (one the lead sentence holds) counts this much of a match elsewhere.
+TOPIC_WEIGHT = 0.5
 # A sentence of the asked type wins unless its overlap is below this share of the best overlap.
 TYPED_FLOOR = 0.2
 
 # Words that frame a question about the text rather than ask for content, as stems.
 _FRAME = frozenset(
     stem(word)
-    for word in ("text", "say", "tell", "mention", "describe", "passage", "happen", "located")
+    for word in ("text", "say", "tell", "mention", "describe", "passage", "happen", "located", "go")
 )
 # "How long", "how much": the word after "how" names the question's type, not its content;
 # "take place" asks where or when, as "happen" does.
@@ -54,11 +56,19 @@ def answer(text: str, question: str) -> str:
     if not sentences or not query:
         return NO_ANSWER
     documents = [Counter(content_terms(sentence)) for sentence in sentences]
-    expansion = sorted({other for term in query for other in related(term)} - set(query))
+    # Question words the lead sentence already holds name the text's topic ("the headphones"
+    # in a review of them): every sentence is about it, so they tell sentences apart less.
+    topic = [term for term in query if term in documents[0]] if len(sentences) > 2 else []
+    focus = [term for term in query if term not in topic] or query
+    topic = [term for term in topic if term not in focus]
+    expansion = sorted({other for term in focus for other in related(term)} - set(query))
     own = [
-        exact + SYNONYM_WEIGHT * other
-        for exact, other in zip(
-            bm25_scores(documents, query), bm25_scores(documents, expansion), strict=True
+        exact + SYNONYM_WEIGHT * other + TOPIC_WEIGHT * lead
+        for exact, other, lead in zip(
+            bm25_scores(documents, focus),
+            bm25_scores(documents, expansion),
+            bm25_scores(documents, topic),
+            strict=True,
         )
     ]
     # The lead sentence names what the text is about; later sentences may leave it unsaid.
@@ -73,6 +83,7 @@ def answer(text: str, question: str) -> str:
     # A fact of the asked type may leave the text's subject, named in its lead, unsaid.
     support = [*window, 0] if typed else window
     found = {term for index in support for term in query if _has(documents[index], term)}
+    found |= set(topic)
     answer_text = " ".join(sentences[index] for index in sorted(window))
     if len(found) < MIN_COVERAGE * len(query) or not _numbers_present(question, answer_text):
         return NO_ANSWER

@@ -82,16 +82,21 @@ def _topics(sentence: str, phrases: list[str]) -> list[str]:
     unfinished = sentence.rstrip()[-1:] not in ".!?"
     if unfinished and (_SALUTATION.match(sentence) or len(sentence.split()) <= 3):
         return []
-    found = [name for name in names(sentence) if len(name) > 1]
-    found += [phrase for phrase in phrases if _reads_as_noun(phrase)]
-    return list(dict.fromkeys(found))
+    nouns = [phrase for phrase in phrases if _reads_as_noun(phrase)]
+    # A one-word name inside a key phrase is part of a compound ("the Calvin cycle").
+    found = [
+        name
+        for name in names(sentence)
+        if len(name) > 1 and (" " in name or not any(name in phrase.split() for phrase in nouns))
+    ]
+    return list(dict.fromkeys(found + nouns))
 
 
 def _reads_as_noun(phrase: str) -> bool:
     """Reject word runs that swallowed a verb or an adverb ("the mayor said", "the bar next")."""
     words = phrase.split()
     last = words[-1].lower()
-    if last in _TRAILING or last.endswith(("ed", "ing")):
+    if last.endswith(("ed", "ing")) or any(word.lower() in _TRAILING for word in words):
         return False
     if any(word.lower() in IRREGULAR_VERBS for word in words):
         return False

@@ -21,6 +21,10 @@ _PHRASES = (
 # fmt: on
 # "Many of them", "one of these", "all of those": a quantity of something named before.
 _OF_THEM = re.compile(r"^\w+ of (?:them|these|those|it)\b")
+# "Grid operators, however, warn ...": a connective after the opening words leans back too.
+_LATE_CONNECTIVE = re.compile(
+    r"^[^,]{1,40}, (?:however|though|too|in turn|meanwhile|instead|therefore|thus|then),"
+)
 _LEADING = "\"'\u201c\u2018(["
 
 
@@ -30,4 +34,9 @@ def leans_on_previous(sentence: str) -> bool:
     if not lowered:
         return False
     first = lowered.split(maxsplit=1)[0].strip(",;:")
-    return first in _WORDS or lowered.startswith(_PHRASES) or _OF_THEM.match(lowered) is not None
+    return (
+        first in _WORDS
+        or lowered.startswith(_PHRASES)
+        or _OF_THEM.match(lowered) is not None
+        or _LATE_CONNECTIVE.match(lowered) is not None
+    )

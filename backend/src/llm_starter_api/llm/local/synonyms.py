@@ -39,7 +39,8 @@ _GROUPS = (
     ("write", "wrote", "author", "writer", "written"),
     ("car", "cars", "vehicle", "vehicles", "traffic"),
     ("happy", "pleased", "delighted", "glad", "thrilled"),
-    ("problem", "issue", "fault", "defect", "bug", "downside"),
+    ("problem", "issue", "fault", "defect", "bug", "downside", "wrong", "fail", "failed",
+     "broke", "broken", "crack", "cracked", "crash", "crashes", "complaint"),
 )
 # fmt: on
 
