@@ -15,7 +15,8 @@ UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 RUN := $(UV) run --locked --python $(PYTHON)
 
 BENCH_JSON ?= .benchmarks/latest.json
-# bench-versions options, e.g. ARGS="--quick" or ARGS="--python /opt/python-3.13t/bin/python3.13t".
+# Options for eval, e.g. ARGS="--failures", and for bench-versions, e.g. ARGS="--quick" or
+# ARGS="--python /opt/python-3.13t/bin/python3.13t".
 ARGS ?=
 # Vulnerability ids to accept, each with its reason in docs/python-versions.md.
 AUDIT_IGNORE ?=
@@ -24,7 +25,7 @@ AUDIT_IGNORE ?=
 TEST_WORKERS ?= auto
 XDIST := -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: help install run worker test test-fast lint typecheck format bench bench-versions audit clean
+.PHONY: help install run worker test test-fast lint typecheck format bench eval bench-versions audit clean
 
 help: ## list the targets (PY=3.12 selects another interpreter and venv)
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -69,6 +70,9 @@ bench: install ## run benchmarks/bench_*.py, ratios to each group's baseline; JS
 	$(if $(BENCH_JSON),mkdir -p $(dir $(BENCH_JSON)))
 	$(RUN) pytest benchmarks -o python_files='bench_*.py' -o testpaths=benchmarks \
 		--benchmark-only --benchmark-sort=name -q $(if $(BENCH_JSON),--benchmark-json=$(BENCH_JSON))
+
+eval: install ## score the embedded engine on its evaluation set (benchmarks/eval/); fails below target
+	$(RUN) python benchmarks/eval/score_engine.py $(ARGS)
 
 bench-versions: $(UV) ## benchmarks on every Python found (3.11-3.14, t) into docs/performance.md; ~8 min
 	$(UV) run --script scripts/bench_versions.py $(ARGS)

@@ -30,7 +30,8 @@ def test_questions_are_grounded_in_the_text(texts: dict[str, str], name: str) ->
     vocabulary = _words(texts[name])
     for question in questions(texts[name], num_questions=10):
         content = _words(question) - STOPWORDS - TEMPLATE_WORDS
-        assert content <= vocabulary, question
+        # "How much does a ticket cost?" asks with the base form of the text's "costs".
+        assert {word for word in content if f"{word}s" not in vocabulary} <= vocabulary, question
 
 
 @pytest.mark.parametrize("name", ["bridge", "factual"])
@@ -61,6 +62,70 @@ def test_questions_are_answerable_from_the_text(texts: dict[str, str], name: str
 )
 def test_sentence_patterns_become_questions(sentence: str, question: str) -> None:
     assert questions(sentence, num_questions=1) == [question]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question"),
+    [
+        (
+            "The library will hire four part-time assistants.",
+            "How many part-time assistants will the library hire?",
+        ),
+        ("There will be 38 stalls.", "How many stalls will there be?"),
+        ("The new plant will cost $12 million.", "How much will the new plant cost?"),
+        ("The renovation cost 4.2 million pounds.", "How much did the renovation cost?"),
+        (
+            "Parliament will vote on the budget in December.",
+            "When will parliament vote on the budget?",
+        ),
+        (
+            "The first trams are due to carry passengers in September 2027.",
+            "When are the first trams due to carry passengers?",
+        ),
+        ("Mayor Helen Okafor said the plan was sound.", "What did Mayor Helen Okafor say?"),
+        ("The science minister, Lara Becker, presented the plans.", "Who is Lara Becker?"),
+        ("The museum was built on the old harbour wall.", "Where was the museum built?"),
+    ],
+)
+def test_facts_become_questions_of_their_type(sentence: str, question: str) -> None:
+    assert questions(sentence, num_questions=1) == [question]
+
+
+# Issue #17: "What does the text say about the stations open?" and "...about city Hall?".
+TRAMS = (
+    "The new tram line will open in May 2026. The council says the stations open at five in the "
+    "morning. Trams will stop outside City Hall every ten minutes. The city will pay 90 million "
+    "euros for the line. There will be 14 stations. Mayor Ana Ruiz said the line would change "
+    "the city."
+)
+
+
+def test_questions_are_grammatical_and_anchored_in_names_and_numbers() -> None:
+    asked = questions(TRAMS, num_questions=8)
+    assert not any("stations open" in question or "city Hall" in question for question in asked)
+    assert {
+        "When will the new tram line open?",
+        "What does the text say about City Hall?",
+        "How much will the city pay?",
+        "How many stations will there be?",
+        "What did Mayor Ana Ruiz say?",
+    } <= set(asked)
+    for question in asked:
+        assert answer(TRAMS, question) != NO_ANSWER, question
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mayor Tom Reilly said the plan was sound.",
+        "The violent storm swept across the coast.",
+        "Elena Marsh tells the story of a family.",
+        "Reef corals live together with algae.",
+    ],
+)
+def test_key_phrases_that_swallowed_a_verb_are_not_asked_about(sentence: str) -> None:
+    for question in questions(sentence, num_questions=3):
+        assert not question.endswith(("said?", "swept?", "tells?", "live together?")), question
 
 
 def test_pronoun_subjects_fall_back_to_a_key_phrase() -> None:

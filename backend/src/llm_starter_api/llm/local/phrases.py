@@ -31,6 +31,8 @@ _NUMBER_WORDS = frozenset((
 ))
 # fmt: on
 _MAX_WORDS = 3
+# Endings of common nouns, which a sentence capitalises only at its start ("Construction").
+_NOUN_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship")
 # A run right after an article or a preposition is surely a noun phrase: prefer it.
 _INTRODUCERS = DETERMINERS | frozenset(
     ("in", "on", "at", "of", "for", "with", "from", "by", "about", "into", "through", "under")
@@ -66,7 +68,10 @@ def noun_phrase(phrase: str, lowercase: Set[str]) -> str:
     first, _, rest = phrase.partition(" ")
     if first.lower() in {"a", "an"} and rest:
         return f"the {rest}"
-    if first.lower() in DETERMINERS or first.lower() in lowercase:
+    # "City Hall" stays a name even in a text that also says "the city".
+    is_name = rest[:1].isupper()
+    common = first.lower() in lowercase or first.lower().endswith(_NOUN_SUFFIXES)
+    if first.lower() in DETERMINERS or (common and not is_name):
         first = first.lower()
     return f"{first} {rest}".strip()
 

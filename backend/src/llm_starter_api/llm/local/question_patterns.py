@@ -6,33 +6,31 @@ from collections.abc import Callable, Set
 from llm_starter_api.llm.local.phrases import DETERMINERS, noun_phrase
 from llm_starter_api.llm.local.tokens import STOPWORDS
 
-_WORD = r"[\w'\u2019-]+"
+WORD = r"[\w'\u2019-]+"
 # The noun phrase opening a clause: up to seven words and no commas, shortest first, so the
 # first "is"/"was" after it is the verb.
-_SUBJECT = rf"(?P<subject>{_WORD}(?: {_WORD}){{0,6}}?)"
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-)
-_DATE = rf"(?:{_MONTH} (?:\d{{1,2}}, )?)?\d{{4}}"
-_NUMBER = (
+SUBJECT = rf"(?P<subject>{WORD}(?: {WORD}){{0,6}}?)"
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = rf"(?:{MONTH} (?:\d{{1,2}}, )?)?\d{{4}}"
+NUMBER = (
     r"(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
     r"|forty|fifty|hundreds|thousands|dozens)"
 )
-_PASSIVE_AGENT = re.compile(rf"^{_SUBJECT} (?P<aux>was|were) (?P<verb>[a-z]+ed) by (?P<agent>\S)")
+_PASSIVE_AGENT = re.compile(rf"^{SUBJECT} (?P<aux>was|were) (?P<verb>[a-z]+ed) by (?P<agent>\S)")
 _PASSIVE_DATE = re.compile(
-    rf"^{_SUBJECT} (?P<aux>was|were) (?P<rest>[a-z]+ed(?: {_WORD}){{0,4}}?) (?:in|on) {_DATE}\b"
+    rf"^{SUBJECT} (?P<aux>was|were) (?P<rest>[a-z]+ed(?: {WORD}){{0,4}}?) (?:in|on) {_DATE}\b"
 )
 _MEASURE = re.compile(
-    rf"^{_SUBJECT} (?P<aux>is|are|was|were) (?:about |nearly |almost |over )?{_NUMBER} {_WORD} "
+    rf"^{SUBJECT} (?P<aux>is|are|was|were) (?:about |nearly |almost |over )?{NUMBER} {WORD} "
     r"(?P<adjective>long|tall|high|wide|deep|old|heavy)\b"
 )
-_COUNT = re.compile(rf"^{_SUBJECT} (?P<verb>has|have|had) {_NUMBER} (?P<noun>[a-z][\w-]*)")
+_COUNT = re.compile(rf"^{SUBJECT} (?P<verb>has|have|had) {NUMBER} (?P<noun>[a-z][\w-]*)")
 _DEFINITION = re.compile(
-    rf"^{_SUBJECT} (?P<aux>is|are|was|were) (?:a|an|the|one of the) (?P<complement>[\w\s'-]+)"
+    rf"^{SUBJECT} (?P<aux>is|are|was|were) (?:a|an|the|one of the) (?P<complement>[\w\s'-]+)"
 )
 _DATE_ANYWHERE = re.compile(rf"\b(?P<preposition>in|on) (?P<date>{_DATE})\b")
 # A short introductory phrase ("At the time, ...") hides the subject from the patterns.
-_INTRODUCTION = re.compile(rf"^{_WORD}(?: {_WORD}){{0,3}}, ")
+_INTRODUCTION = re.compile(rf"^{WORD}(?: {WORD}){{0,3}}, ")
 # fmt: off
 _PERSON_NOUNS = frozenset((
     "engineer", "architect", "designer", "author", "writer", "poet", "painter", "artist",
@@ -41,20 +39,32 @@ _PERSON_NOUNS = frozenset((
     "director", "manager", "professor", "doctor", "explorer", "player", "coach",
 ))
 # fmt: on
+# fmt: off
+_CLAUSE_WORDS = frozenset((
+    "say", "says", "said", "think", "thinks", "believe", "believes", "expect", "expects",
+    "hope", "hopes", "warn", "warns", "warned", "argue", "argued", "claim", "claims", "it",
+    "they", "he", "she", "we", "i", "you", "that", "who", "which",
+))
+# fmt: on
 _TERMINAL = ".!?\u2026\u3002\uff01\uff1f\"')\u201d\u2019"
 
 type _Rule = Callable[[re.Match[str], str], str]
 
 
+def clauses(sentence: str) -> list[str]:
+    """The sentence without closing punctuation, first without a short introduction if any."""
+    clause = sentence.rstrip(_TERMINAL)
+    introduction = _INTRODUCTION.match(clause)
+    return [clause[introduction.end() :], clause] if introduction else [clause]
+
+
 def pattern_question(sentence: str, lowercase: Set[str]) -> str | None:
     """A question the sentence answers, from the first pattern it fits, else None."""
     clause = sentence.rstrip(_TERMINAL)
-    introduction = _INTRODUCTION.match(clause)
-    candidates = [clause[introduction.end() :], clause] if introduction else [clause]
-    for text in candidates:
+    for text in clauses(sentence):
         for pattern, rule in _RULES:
             match = pattern.match(text)
-            if match and _is_subject(match["subject"]):
+            if match and is_subject(match["subject"]):
                 return rule(match, noun_phrase(match["subject"], lowercase))
     date = _DATE_ANYWHERE.search(clause)
     if date:
@@ -90,9 +100,12 @@ _RULES: tuple[tuple[re.Pattern[str], _Rule], ...] = (
 )
 
 
-def _is_subject(subject: str) -> bool:
+def is_subject(subject: str) -> bool:
     """A noun phrase naming something: not "It", "There" or "In its place there"."""
-    words = [word.lower() for word in re.findall(_WORD, subject)]
+    words = [word.lower() for word in re.findall(WORD, subject)]
     if words[0] in STOPWORDS and words[0] not in DETERMINERS:
+        return False
+    # "Supporters say it", "The mayor said the plant": a clause, not a noun phrase.
+    if any(word in _CLAUSE_WORDS for word in words[1:]):
         return False
     return any(word not in STOPWORDS for word in words)

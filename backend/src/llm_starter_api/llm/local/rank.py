@@ -3,29 +3,25 @@
 import math
 from collections.abc import Sequence
 
+from llm_starter_api.llm.local.references import leans_on_previous
 from llm_starter_api.llm.local.tokens import content_terms
 
 _DAMPING = 0.85
 _MAX_ITERATIONS = 100
 _TOLERANCE = 1e-6
-# A sentence opening with a pronoun reads badly out of context, so it ranks lower.
-_PRONOUNS = frozenset(("it", "its", "they", "their", "them", "he", "his", "him", "she", "her"))
+# A sentence leaning on the one before ("It opened in 1937.") reads badly alone: it ranks lower.
 _DANGLING_PENALTY = 0.5
 
 
 def rank_sentences(sentences: Sequence[str]) -> list[int]:
     """Indices of the sentences, most central first; ties go to the earlier sentence."""
     scores = [
-        score * _DANGLING_PENALTY if _opens_with_pronoun(sentence) else score
-        for score, sentence in zip(sentence_scores(sentences), sentences, strict=True)
+        score * _DANGLING_PENALTY if index and leans_on_previous(sentence) else score
+        for index, (score, sentence) in enumerate(
+            zip(sentence_scores(sentences), sentences, strict=True)
+        )
     ]
     return sorted(range(len(sentences)), key=lambda index: (-scores[index], index))
-
-
-def _opens_with_pronoun(sentence: str) -> bool:
-    """Whether the sentence leans on the one before it ("It opened in 1937.")."""
-    first = sentence.split(maxsplit=1)[0].strip("\"'(").lower() if sentence.strip() else ""
-    return first in _PRONOUNS
 
 
 def sentence_scores(sentences: Sequence[str]) -> list[float]:

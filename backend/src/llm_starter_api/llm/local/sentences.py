@@ -54,9 +54,14 @@ def split_sentences(text: str) -> list[str]:
 
 def unique_sentences(text: str) -> list[str]:
     """The sentences that contain a letter or digit, each kept at its first occurrence only."""
+    return distinct(split_sentences(text))
+
+
+def distinct(sentences: list[str]) -> list[str]:
+    """The sentences that contain a letter or digit, each kept at its first occurrence only."""
     seen: set[str] = set()
     unique: list[str] = []
-    for sentence in split_sentences(text):
+    for sentence in sentences:
         key = sentence.casefold()
         if key not in seen and any(character.isalnum() for character in sentence):
             seen.add(key)

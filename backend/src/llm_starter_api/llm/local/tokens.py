@@ -41,6 +41,29 @@ _SUFFIXES = (
     ("sses", "ss", 2),
     ("ly", "", 4),
 )
+_DOUBLING = frozenset(("ing", "ings", "ed", "edly"))
+
+
+# Irregular verb forms to their base, so "built" meets "build" and "began" meets "begin".
+# fmt: off
+IRREGULAR_VERBS = {
+    "built": "build", "began": "begin", "begun": "begin", "paid": "pay", "sold": "sell",
+    "bought": "buy", "made": "make", "took": "take", "taken": "take", "gave": "give",
+    "given": "give", "held": "hold", "led": "lead", "won": "win", "ran": "run", "rose": "rise",
+    "risen": "rise", "fell": "fall", "fallen": "fall", "grew": "grow", "grown": "grow",
+    "wrote": "write", "written": "write", "spent": "spend", "kept": "keep", "told": "tell",
+    "said": "say", "says": "say", "met": "meet", "brought": "bring", "thought": "think",
+    "chose": "choose", "chosen": "choose", "broke": "break", "broken": "break", "drove": "drive",
+    "driven": "drive", "flew": "fly", "flown": "fly", "threw": "throw", "thrown": "throw",
+    "knew": "know", "known": "know", "showed": "show", "shown": "show", "saw": "see",
+    "seen": "see", "went": "go", "gone": "go", "came": "come", "got": "get", "stood": "stand",
+    "caught": "catch", "taught": "teach", "fought": "fight", "sent": "send", "lost": "lose",
+    "found": "find", "left": "leave", "felt": "feel", "heard": "hear", "struck": "strike",
+    "swept": "sweep", "tore": "tear", "torn": "tear", "froze": "freeze", "frozen": "freeze",
+    "hid": "hide", "hidden": "hide", "ate": "eat", "eaten": "eat", "slept": "sleep",
+    "spoke": "speak", "spoken": "speak", "woke": "wake", "wore": "wear", "worn": "wear",
+}
+# fmt: on
 
 
 def tokenize(text: str) -> list[str]:
@@ -55,9 +78,14 @@ def stem(word: str) -> str:
         word = word[:-2]
     if word[:1].isdigit():
         return word
+    if word in IRREGULAR_VERBS:
+        word = IRREGULAR_VERBS[word]
     for suffix, replacement, shortest in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= shortest:
             word = word[: -len(suffix)] + replacement
+            # "setting" -> "sett" -> "set", as "stopped" -> "stop"; "called" keeps its "ll".
+            if suffix in _DOUBLING and word[-1] == word[-2] and word[-1] not in "lsfz":
+                word = word[:-1]
             break
     else:
         if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
