@@ -2,8 +2,12 @@
 # Recipes are POSIX sh (dash-safe). `make` alone lists the targets.
 .DEFAULT_GOAL := help
 
-PY ?= 3.13
-VENV := $(if $(filter 3.13,$(PY)),.venv,.venv-$(PY))
+# The interpreter: .python-version's (what `uv python pin` writes, and what `uv run` reads), unless
+# PY= says otherwise. The pinned version gets .venv, the venv `uv run` uses too; another PY gets a
+# venv of its own (.venv-3.12), so `make test PY=3.12` leaves .venv alone.
+PINNED := $(or $(firstword $(shell grep -v "^#" .python-version 2>/dev/null)),3.13)
+PY ?= $(PINNED)
+VENV := $(if $(filter $(PINNED),$(PY)),.venv,.venv-$(PY))
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 # pyenv's shims answer only for the active version, so ask pyenv for the interpreter itself.
