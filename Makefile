@@ -70,11 +70,8 @@ bench: install ## run benchmarks/bench_*.py, ratios to each group's baseline; JS
 bench-versions: $(UV) ## benchmarks on every Python found (3.11-3.14, t) into docs/performance.md; ~8 min
 	$(UV) run --script scripts/bench_versions.py $(ARGS)
 
-audit: $(UV) ## pip-audit of every package in uv.lock; fails on a known vulnerability or an incomplete audit
-	req=$$(mktemp) && $(UV) export --frozen --all-packages --no-emit-workspace -q -o "$$req" && \
-	$(UV) tool run pip-audit -r "$$req" --disable-pip --strict --progress-spinner off \
-		$(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id)); \
-	rc=$$?; rm -f "$$req"; exit $$rc
+audit: $(UV) ## pip-audit of uv.lock; exit 1: vulnerable or incomplete, 3: cannot audit here
+	$(UV) run --no-project --python $(PYTHON) scripts/audit.py $(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id))
 
 clean: ## delete caches and coverage files (keeps venvs and saved benchmarks)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov dist build
