@@ -53,6 +53,8 @@ lint: install ## ruff, actionlint, hadolint, compose and Kubernetes schemas (run
 	$(RUN) hadolint backend/Dockerfile frontend/Dockerfile || rc=1; \
 	$(RUN) check-jsonschema --builtin-schema vendor.compose-spec compose.yaml compose.dev.yaml || rc=1; \
 	$(RUN) kubernetes-validate --strict --quiet deploy/k8s/*.yaml || rc=1; \
+	promtool check rules deploy/prometheus/alerts.yml || rc=1; \
+	promtool test rules deploy/prometheus/alerts_test.yml || rc=1; \
 	exit $$rc
 
 typecheck: install ## mypy --strict on the packages, scripts/ and benchmarks/
