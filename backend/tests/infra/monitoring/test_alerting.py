@@ -17,6 +17,8 @@ from fakes.openai_server import FakeOpenAI
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic_ai.models import override_allow_model_requests
 
+from llm_starter_api.infra.monitoring.metrics import BREAKER_STATE, breaker_states
+
 pytestmark = pytest.mark.timeout(60)
 
 DEPLOY = Path(__file__).resolve().parents[4] / "deploy"
@@ -85,8 +87,13 @@ def dashboard_expressions() -> list[str]:
 @pytest.fixture(scope="module")
 def exposition() -> Iterator[dict[str, set[str]]]:
     """Sample names of the app's /metrics, each with its label names, after traffic touching each."""
+    known = set(breaker_states)
     with override_allow_model_requests(True), FakeOpenAI.running() as provider:
         yield _exposition_after_traffic(provider)
+    # The process-wide gauge would otherwise report this app's breaker to later tests' apps.
+    for name in set(breaker_states) - known:
+        BREAKER_STATE.remove(name)
+        del breaker_states[name]
 
 
 def _exposition_after_traffic(provider: FakeOpenAI) -> dict[str, set[str]]:
