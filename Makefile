@@ -2,8 +2,12 @@
 # Recipes are POSIX sh (dash-safe). `make` alone lists the targets.
 .DEFAULT_GOAL := help
 
-PY ?= 3.13
-VENV := $(if $(filter 3.13,$(PY)),.venv,.venv-$(PY))
+# The interpreter: .python-version's (what `uv python pin` writes, and what `uv run` reads), unless
+# PY= says otherwise. The pinned version gets .venv, the venv `uv run` uses too; another PY gets a
+# venv of its own (.venv-3.12), so `make test PY=3.12` leaves .venv alone.
+PINNED := $(or $(firstword $(shell grep -v "^#" .python-version 2>/dev/null)),3.13)
+PY ?= $(PINNED)
+VENV := $(if $(filter $(PINNED),$(PY)),.venv,.venv-$(PY))
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 # pyenv's shims answer only for the active version, so ask pyenv for the interpreter itself.
@@ -57,6 +61,8 @@ lint: install ## ruff, actionlint, hadolint, compose and Kubernetes schemas (run
 	$(RUN) hadolint backend/Dockerfile frontend/Dockerfile || rc=1; \
 	$(RUN) check-jsonschema --builtin-schema vendor.compose-spec compose.yaml compose.dev.yaml || rc=1; \
 	$(RUN) kubernetes-validate --strict --quiet deploy/k8s/*.yaml || rc=1; \
+	promtool check rules deploy/prometheus/alerts.yml || rc=1; \
+	promtool test rules deploy/prometheus/alerts_test.yml || rc=1; \
 	exit $$rc
 
 typecheck: install ## mypy --strict on the packages, scripts/ and benchmarks/
@@ -77,11 +83,8 @@ eval: install ## score the embedded engine on its evaluation set (benchmarks/eva
 bench-versions: $(UV) ## benchmarks on every Python found (3.11-3.14, t) into docs/performance.md; ~8 min
 	$(UV) run --script scripts/bench_versions.py $(ARGS)
 
-audit: $(UV) ## pip-audit of every package in uv.lock; fails on a known vulnerability or an incomplete audit
-	req=$$(mktemp) && $(UV) export --frozen --all-packages --no-emit-workspace -q -o "$$req" && \
-	$(UV) tool run pip-audit -r "$$req" --disable-pip --strict --progress-spinner off \
-		$(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id)); \
-	rc=$$?; rm -f "$$req"; exit $$rc
+audit: $(UV) ## pip-audit of uv.lock; exit 1: vulnerable or incomplete, 3: cannot audit here
+	$(UV) run --no-project --python $(PYTHON) scripts/audit.py $(foreach id,$(AUDIT_IGNORE),--ignore-vuln $(id))
 
 clean: ## delete caches and coverage files (keeps venvs and saved benchmarks)
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov dist build

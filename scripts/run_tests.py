@@ -35,7 +35,11 @@ class Result:
 
 
 def venv_for(version: str) -> str:
-    return ".venv" if version == "3.13" else f".venv-{version}"
+    """The Makefile's rule: .python-version's interpreter in .venv, any other in .venv-VERSION."""
+    pin = ROOT / ".python-version"
+    lines = [line.strip() for line in pin.read_text().splitlines()] if pin.exists() else []
+    pinned = next((line for line in lines if line and not line.startswith("#")), "3.13")
+    return ".venv" if version == pinned else f".venv-{version}"
 
 
 def output_of(argv: Sequence[str]) -> str | None:
