@@ -51,3 +51,10 @@ async def test_docs_csp_allows_no_other_host(client: httpx.AsyncClient) -> None:
 async def test_the_docs_are_not_operations_of_the_api(client: httpx.AsyncClient) -> None:
     paths = (await client.get("/openapi.json")).json()["paths"]
     assert not [path for path in paths if path.startswith(("/docs", "/redoc"))]
+
+
+def test_docs_requests_are_labelled_by_their_route(app: FastAPI) -> None:
+    from llm_starter_api.infra.monitoring.access import RouteTemplates
+
+    templates = RouteTemplates(app)
+    assert (templates("/docs"), templates("/redoc")) == ("/docs", "/redoc")
