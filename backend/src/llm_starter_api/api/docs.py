@@ -1,7 +1,8 @@
 """Swagger UI at /docs and ReDoc at /redoc, their scripts served by this process: no CDN needed."""
 
-from importlib.resources import files
+from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -14,7 +15,7 @@ ASSETS = "/docs/assets"
 
 # fastapi-offline ships swagger-ui-dist's and redoc's bundles (with their licences) as package data;
 # we take the files and keep FastAPI's own page builders.
-ASSET_DIR = files("fastapi_offline") / "static"
+ASSET_DIR = Path(fastapi_offline.__file__).parent / "static"
 
 
 def _assets(request: Request) -> str:
@@ -52,7 +53,7 @@ async def redoc(request: Request) -> HTMLResponse:
 
 def install_docs(app: FastAPI) -> None:
     """Serve /docs, /redoc and their assets (create the app with docs_url=None, redoc_url=None)."""
-    app.mount(ASSETS, StaticFiles(directory=str(ASSET_DIR)), name="docs-assets")
+    app.mount(ASSETS, StaticFiles(directory=ASSET_DIR))
     # On the app itself, as FastAPI's own docs routes are: the access log and metrics label
     # top-level routes by their path, and an included router would be one more level to match.
     for path, page in ((DOCS, swagger_ui), (REDOC, redoc)):
