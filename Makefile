@@ -22,6 +22,9 @@ BENCH_JSON ?= .benchmarks/latest.json
 # Options for eval, e.g. ARGS="--failures", and for bench-versions, e.g. ARGS="--quick" or
 # ARGS="--python /opt/python-3.13t/bin/python3.13t".
 ARGS ?=
+# Ports of `make run`; the frontend follows API_PORT (e.g. `make run API_PORT=9000 UI_PORT=9501`).
+API_PORT ?= 8000
+UI_PORT ?= 8501
 # Vulnerability ids to accept, each with its reason in docs/python-versions.md.
 AUDIT_IGNORE ?=
 
@@ -41,8 +44,8 @@ help: ## list the targets (PY=3.12 selects another interpreter and venv)
 install: $(UV) ## sync the venv (.venv, or .venv-PY) with uv.lock, all workspace packages
 	$(UV) sync --locked --all-packages --python $(PYTHON)
 
-run: install ## start backend (:8000) and frontend (:8501); Ctrl-C stops both
-	$(RUN) python scripts/dev.py
+run: install ## start backend (:API_PORT, 8000) and frontend (:UI_PORT, 8501); Ctrl-C stops both
+	$(RUN) python scripts/dev.py --api-port $(API_PORT) --ui-port $(UI_PORT)
 
 worker: install ## run a batch-job worker (arq); needs REDIS_URL, like the API it serves
 	$(RUN) arq llm_starter_api.jobs.worker.WorkerSettings

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
 # The backend tests' fixture for child processes (reaped after each test), for the e2e test.
 from spawn import spawn  # noqa: F401
@@ -103,6 +104,34 @@ def sse(*events: tuple[str, Any]) -> bytes:
     return "".join(f"event: {kind}\ndata: {json.dumps(data)}\n\n" for kind, data in events).encode()
 
 
+class FakeMetrics:
+    """The backend's request metrics, same names, labels and buckets, in a registry of their own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "http_requests", "requests", ["method", "route", "status"], registry=self.registry
+        )
+        self.duration = Histogram(
+            "http_request_duration_seconds",
+            "latency",
+            ["method", "route"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
+            registry=self.registry,
+        )
+
+    def served(
+        self, route: str, *, seconds: float, status: int = 200, times: int = 1, method: str = "POST"
+    ) -> None:
+        """Count `times` requests to `route` that took `seconds` each."""
+        for _ in range(times):
+            self.requests.labels(method, route, str(status)).inc()
+            self.duration.labels(method, route).observe(seconds)
+
+    def text(self) -> str:
+        return generate_latest(self.registry).decode()
+
+
 class FakeBackend:
     """Answers like the v1 API; tests replace `routes` entries to script other answers."""
 
@@ -124,8 +153,12 @@ class FakeBackend:
             ("GET", f"{JOBS}/{JOB_ID}"): lambda r: self.json(self._job_view()),
             ("DELETE", f"{JOBS}/{JOB_ID}"): self._cancel_job,
         }
+        self.metrics = FakeMetrics()
+        self.routes[("GET", "/metrics")] = lambda r: httpx.Response(200, text=self.metrics.text())
         self.job: BatchTextProcessingRequest | None = None
         self.job_state = JobState.COMPLETED
+        self.job_created_at = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
+        self.job_expires_at = self.job_created_at + timedelta(days=1)
         """What GET answers once a job was submitted: its results are there when completed."""
 
     @property
@@ -225,14 +258,14 @@ class FakeBackend:
             for index, item in enumerate(self.job.requests)
             if done
         ]
-        now = datetime.now(UTC)
+        now = self.job_created_at
         return JobResponse(
             job_id=JOB_ID,
             state=state,
             progress=JobProgress(done=len(results), failed=0, total=len(self.job.requests)),
             results=results,
             created_at=now,
-            expires_at=now + timedelta(days=1),
+            expires_at=self.job_expires_at,
             links={"self": f"{JOBS}/{JOB_ID}"},
         )
 

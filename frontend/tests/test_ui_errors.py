@@ -43,3 +43,21 @@ def test_validation_errors_list_field_and_reason_with_the_request_id() -> None:
     assert describe(error) == (
         "The input was refused (422):\n- `text`: too long\n- `question`: required\n\nRequest id: `r1`"
     )
+
+
+@pytest.mark.parametrize(
+    ("base_url", "command"),
+    [
+        (
+            "http://127.0.0.1:9000",
+            "`uvicorn llm_starter_api.main:create_app --factory --port 9000`",
+        ),
+        ("https://api.example.com", "`uvicorn llm_starter_api.main:create_app --factory`"),
+    ],
+)
+def test_an_unreachable_backend_says_how_to_start_one(base_url: str, command: str) -> None:
+    text = describe(BackendUnreachable(base_url, "refused"))
+    assert text.startswith(f"Backend unreachable at {base_url}: refused\n\n")
+    assert "Start it with `make run`" in text
+    assert command in text
+    assert "set `BACKEND_URL`" in text

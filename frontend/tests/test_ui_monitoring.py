@@ -1,75 +1,168 @@
-"""Monitoring JSON of several plausible shapes read into chart data."""
+"""The status page's numbers: /metrics readings, rates and percentiles between them, internal JSON."""
+
+import math
 
 import pytest
 
-from llm_starter_ui import monitoring
+from llm_starter_ui import monitoring, trends
+from llm_starter_ui.scrape import Reading, is_traffic, parse, quantile
+
+PROCESS = "/v1/text_processing/process"
 
 
 @pytest.mark.parametrize(
-    ("data", "ratio"),
+    ("route", "counted"),
     [
-        ({"hit_ratio": 0.75}, 0.75),
-        ({"cache": {"hit_rate": 80}}, 0.8),
-        ({"memory": {"hits": 3, "misses": 1}, "redis": {"hits": 1, "misses": 3}}, 0.5),
-        ({"hits": 0, "misses": 0}, None),
-        (["not", "an", "object"], None),
+        (PROCESS, True),
+        ("/v1/text_processing/jobs/{job_id}", True),
+        ("/v1/health", False),
+        ("/v1/health/ready", False),
+        ("/v1/auth/status", False),
+        ("/metrics", False),
+        ("/internal/cache/metrics", False),
+        ("unmatched", False),
     ],
 )
-def test_hit_ratio_is_read_or_computed(data: object, ratio: float | None) -> None:
-    assert monitoring.hit_ratio(data) == ratio
+def test_traffic_is_the_v1_api_without_probes_and_this_pages_calls(
+    route: str, counted: bool
+) -> None:
+    assert is_traffic(route) is counted
 
 
-def test_numbers_are_the_numeric_leaves_without_booleans() -> None:
-    data = {"memory": {"hits": 3, "misses": 1, "enabled": True}, "size": 10, "name": "x"}
-    assert monitoring.numbers(data) == {"memory.hits": 3.0, "memory.misses": 1.0, "size": 10.0}
+def test_a_reading_sums_requests_errors_and_buckets_of_traffic_routes(fake) -> None:
+    metrics = fake.metrics
+    metrics.served(PROCESS, seconds=0.003, times=3)
+    metrics.served(PROCESS, seconds=0.2, status=503)
+    metrics.served("/v1/text_processing/batch_process", seconds=0.02, status=422)
+    metrics.served("/v1/health", seconds=0.001, times=50, method="GET")
+    reading = parse(metrics.text(), at=100.0)
+    assert (reading.at, reading.requests, reading.server_errors) == (100.0, 5.0, 1.0)
+    buckets = dict(reading.buckets)
+    assert (buckets[0.005], buckets[0.025], buckets[0.25], buckets[math.inf]) == (3, 4, 5, 5)
+    assert list(buckets) == sorted(buckets)
 
 
-def test_hits_and_misses_are_per_tier_when_the_backend_splits_them() -> None:
-    data = {
-        "hits": 5,
-        "misses": 3,
-        "hit_ratio": 0.625,
-        "tiers": {
-            "memory": {"hits": 4, "misses": 4, "latency": {"p50_ms": 0.1}},
-            "redis": {"hits": 1, "misses": 3, "latency": {"p50_ms": None}},
-        },
-    }
-    assert monitoring.hits_and_misses(data) == {
-        "memory": {"hits": 4.0, "misses": 4.0},
-        "redis": {"hits": 1.0, "misses": 3.0},
-    }
-    assert monitoring.hits_and_misses({"hits": 2, "misses": 1}) == {
-        "all": {"hits": 2.0, "misses": 1.0}
-    }
+def test_quantiles_interpolate_within_a_bucket_as_prometheus_does() -> None:
+    buckets = ((0.1, 50.0), (0.2, 90.0), (0.4, 100.0), (math.inf, 100.0))
+    assert quantile(0.5, buckets) == pytest.approx(0.1)
+    assert quantile(0.7, buckets) == pytest.approx(0.15)
+    assert quantile(0.95, buckets) == pytest.approx(0.3)
+    assert quantile(0.5, ((0.1, 0.0), (math.inf, 0.0))) is None
+    assert quantile(0.99, ((0.1, 1.0), (math.inf, 10.0))) == 0.1  # past the last finite bound
 
 
-def test_counters_per_operation_in_long_form() -> None:
-    data = {"operations": {"summarize": {"calls": 3, "failures": 1}, "qa": {}}, "breakers": []}
-    table = monitoring.per_operation(data)
-    assert table == {"summarize": {"calls": 3.0, "failures": 1.0}}
-    assert monitoring.long_form(table, "operation") == {
-        "operation": ["summarize", "summarize"],
-        "counter": ["calls", "failures"],
-        "value": [3.0, 1.0],
-    }
-    assert monitoring.per_operation({"operations": "none"}) == {}
+def reading(at: float, requests: float, errors: float = 0, fast: float | None = None) -> Reading:
+    """`fast` of the requests took at most 10 ms, the others at most 100 ms."""
+    fast = requests if fast is None else fast
+    return Reading(at, requests, errors, ((0.01, fast), (0.1, requests), (math.inf, requests)))
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        {"llm": "closed", "redis": "open"},
-        {"llm": {"state": "closed", "failures": 0}, "redis": {"state": "open"}},
-        {"breakers": [{"name": "llm", "state": "closed"}, {"name": "redis", "state": "open"}]},
-        {"circuit_breakers": {"llm": {"state": "closed"}, "redis": {"state": "open"}}},
-    ],
-)
-def test_breaker_states_from_any_usual_shape(data: object) -> None:
-    states = monitoring.breaker_states(data)
-    assert states == {"llm": "closed", "redis": "open"}
-    assert monitoring.state_counts(states) == {"closed": 1, "open": 1}
+def test_intervals_give_rate_error_ratio_and_latency() -> None:
+    first, second, third = reading(0, 10), reading(5, 30, errors=2, fast=20), reading(10, 30)
+    parts = trends.intervals([first, second, third])
+    assert [p.rate for p in parts] == [4.0, 0.0]
+    assert parts[0].error_ratio == 0.1
+    assert parts[1].error_ratio is None  # no requests: no ratio, not 0%
+    assert parts[0].latency_ms(0.5) == pytest.approx(10.0)
+    assert parts[0].latency_ms(0.95) == pytest.approx(91.0)  # 10 of 20 were fast
+    assert parts[1].latency_ms(0.5) is None
 
 
-def test_rates_are_the_numbers_named_rate() -> None:
-    data = {"requests": {"total": 10, "rate_per_minute": 2.5}, "errors": {"error_rate": 0.1}}
-    assert monitoring.rates(data) == {"requests.rate_per_minute": 2.5, "errors.error_rate": 0.1}
+def test_a_counter_going_down_is_a_restart_not_a_negative_rate() -> None:
+    part = trends.between(reading(0, 500, errors=9), reading(10, 20, errors=1))
+    assert (part.requests, part.server_errors, part.rate) == (20, 1, 2.0)
+
+
+def test_headline_numbers_cover_the_recent_intervals_only() -> None:
+    parts = trends.intervals([reading(0, 0), reading(60, 600), reading(65, 610), reading(70, 620)])
+    last = trends.combined(trends.recent(parts, 30))
+    assert last is not None
+    assert (last.seconds, last.requests, last.rate) == (10, 20, 2.0)
+    assert trends.combined([]) is None
+
+
+def test_chart_rows_leave_gaps_where_there_were_no_requests() -> None:
+    rows = trends.chart_rows(trends.intervals([reading(0, 0), reading(5, 10, 1), reading(10, 10)]))
+    by_measure: dict[str, list[tuple[str, float]]] = {}
+    for row in rows:
+        by_measure.setdefault(row["measure"], []).append((row["time"], row["value"]))
+    assert by_measure["requests/s"] == [
+        ("1970-01-01T00:00:05+00:00", 2.0),
+        ("1970-01-01T00:00:10+00:00", 0.0),
+    ]
+    assert by_measure["errors %"] == [("1970-01-01T00:00:05+00:00", 10.0)]
+    assert [time for time, _ in by_measure["p50 ms"]] == ["1970-01-01T00:00:05+00:00"]
+
+
+def test_cache_rows_are_the_tiers_with_lookups() -> None:
+    metrics = monitoring.CacheMetrics.model_validate(
+        {
+            "hits": 3,
+            "tiers": {
+                "memory": {"hits": 3, "misses": 1, "latency": {"p50_ms": 0.1}},
+                "redis": {"hits": 0, "misses": 0, "latency": {"p50_ms": None}},
+            },
+        }
+    )
+    assert monitoring.cache_rows(metrics) == [
+        {"tier": "memory", "lookups": 4, "hits": 3, "hit ratio": 0.75}
+    ]
+
+
+def test_breakers_are_a_table_with_a_coloured_state_and_time_to_retry() -> None:
+    breakers = monitoring.Breakers.model_validate(
+        {
+            "breakers": [
+                {"name": "local", "state": "closed", "retry_after": 0.0, "calls": 5},
+                {"name": "openai:gpt|x", "state": "open", "retry_after": 12.4, "opened": 1},
+                {"name": "ollama:m", "state": "half_open", "retry_after": 0.0},
+            ]
+        }
+    )
+    table = monitoring.breakers_markdown(breakers).splitlines()
+    assert len(table) == 5
+    assert table[2].startswith("| `local` | :green-badge[closed] | - | 0 | 5 |")
+    assert table[3].startswith("| `openai:gpt\\|x` | :red-badge[open] | 12 s |")
+    assert ":orange-badge[half-open]" in table[4]
+
+
+def test_models_and_routes_from_the_monitoring_summary() -> None:
+    summary = monitoring.Summary.model_validate(
+        {
+            "requests": {
+                "total": 7,
+                "by_route": {
+                    "GET /v1/health": {"requests": 2, "mean_latency_ms": 1.0},
+                    f"POST {PROCESS}": {"requests": 5, "server_errors": 1, "mean_latency_ms": 9.5},
+                    "GET /metrics": {"requests": 0},
+                },
+            },
+            "llm": {
+                "calls": 3,
+                "by_model": {
+                    "openai:gpt-4o-mini": {
+                        "calls": 3,
+                        "errors": 1,
+                        "input_tokens": 1200,
+                        "output_tokens": 300,
+                        "cost_usd": 0.00036,
+                    },
+                    "local": {"calls": 0},
+                },
+            },
+        }
+    )
+    assert monitoring.model_rows(summary) == [
+        {
+            "model": "openai:gpt-4o-mini",
+            "calls": 3,
+            "errors": 1,
+            "input tokens": 1200,
+            "output tokens": 300,
+            "cost USD": 0.00036,
+        }
+    ]
+    assert [row["route"] for row in monitoring.route_rows(summary)] == [
+        f"POST {PROCESS}",
+        "GET /v1/health",
+    ]

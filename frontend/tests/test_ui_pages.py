@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from llm_starter_models import JobState
-from llm_starter_ui.session import API_KEY_INPUT, TRANSPORT_KEY
+from llm_starter_ui.session import API_KEY_INPUT, CLOCK_KEY, TRANSPORT_KEY
+from llm_starter_ui.tables import WIDTH_PX
 
 APP = Path(__file__).parents[1] / "src" / "llm_starter_ui" / "app.py"
 TEXT = "The Golden Gate Bridge was completed in 1937. It is painted international orange."
@@ -26,7 +27,7 @@ def open_page(fake, page: str | None = None, **state: object) -> AppTest:
         at.session_state[key] = value
     at.run()
     if page is not None:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -115,6 +116,33 @@ def test_an_uploaded_file_is_processed_instead_of_the_text_area(fake) -> None:
     assert "Summary of Uploaded" in texts(at.markdown)
 
 
+def test_the_text_limits_are_shown_where_the_text_goes(fake) -> None:
+    fake.catalog.max_text_length = 20_000
+    at = open_page(fake)
+    area = at.text_area(key="process_text")
+    assert (area.max_chars, area.help) == (
+        20_000,
+        "This backend takes texts of 10 to 20,000 characters.",
+    )
+    upload = at.file_uploader(key="process_text_upload")
+    assert upload.label == "Or upload a file (.txt or .md, up to 20,000 characters)"
+    assert upload.proto.max_upload_size_mb == 1
+
+
+def test_an_uploaded_text_over_the_limit_is_not_used(fake) -> None:
+    fake.catalog.max_text_length = 100
+    at = open_page(fake)
+    at.text_area(key="process_text").input(TEXT)
+    at.file_uploader(key="process_text_upload").set_value(("long.txt", b"x" * 101, "text/plain"))
+    at.run()
+    assert at.warning[0].value == (
+        "long.txt has 101 characters, more than this backend takes (100); "
+        "using the text area instead."
+    )
+    click(at, "Process")
+    assert "Summary of The" in texts(at.markdown)
+
+
 def test_a_short_text_is_explained_without_calling_the_backend(fake) -> None:
     at = process(fake, text="tiny")
     assert "`text`: text must be at least 10 characters long" in at.error[0].value
@@ -167,6 +195,8 @@ def test_an_unreachable_backend_is_a_state_not_a_crash(fake) -> None:
     fake.handle = refuse
     at = open_page(fake)
     assert at.error[0].value.startswith("Backend unreachable at http://localhost:8000")
+    assert "Start it with `make run`" in at.error[0].value
+    assert "`uvicorn llm_starter_api.main:create_app --factory --port 8000`" in at.error[0].value
     assert not at.selectbox
 
 
@@ -194,7 +224,11 @@ def test_the_configured_key_is_used_but_never_shown(fake, monkeypatch) -> None:
 def test_invalid_settings_stop_the_app_naming_the_variable(fake, monkeypatch) -> None:
     monkeypatch.setenv("FRONTEND_TIMEOUT_SECONDS", "-1")
     at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert not at.exception
+    assert at.title[0].value == "The frontend cannot start"
     assert "FRONTEND_TIMEOUT_SECONDS: Input should be greater than 0" in at.error[0].value
+    assert "`.env` file" in at.markdown[0].value
+    assert not at.text_input  # no sidebar, no page of the app
 
 
 def stream(fake, operation: str = "summarize") -> AppTest:
@@ -250,6 +284,26 @@ def run_batch(fake, lines: list[str], **state: object) -> AppTest:
     return click(at, "Run batch")
 
 
+@pytest.mark.parametrize("page", ["batch", "jobs"])
+def test_batch_inputs_show_the_limits(fake, page: str) -> None:
+    at = open_page(fake, page)
+    assert at.text_area(key=f"{page}_lines").help == "Texts each of 10 to 50,000 characters."
+    at.radio(key=f"{page}_source").set_value("Upload a file").run()
+    upload = at.file_uploader(key=f"{page}_upload")
+    assert "up to 5 MB; texts each of 10 to 50,000 characters" in upload.label
+    assert upload.proto.max_upload_size_mb == 5
+
+
+def test_the_batch_table_fits_the_page(fake) -> None:
+    at = run_batch(fake, [TEXT, f"{TEXT} FAIL"])
+    columns = json.loads(at.dataframe[0].proto.columns)
+    # Every column sized, not as wide as its longest text, and all of them within the page.
+    widths = [config["width"] for name, config in columns.items() if name != "_index"]
+    assert len(widths) == 7
+    assert sum(widths) <= WIDTH_PX
+    assert columns["processing_time"]["type_config"]["format"] == "%.2f"
+
+
 def test_batch_results_table_shows_each_outcome(fake) -> None:
     lines = [f"{TEXT} Number {n}." for n in range(12)] + ["tiny", f"{TEXT} FAIL"]
     at = run_batch(fake, lines)
@@ -302,48 +356,120 @@ def test_the_batch_button_waits_for_texts(fake) -> None:
     assert next(b for b in at.button if b.label == "Run batch").disabled
 
 
-def test_status_page_shows_health_auth_and_missing_internals(fake) -> None:
-    at = open_page(fake, "status")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Status"] == "healthy"
-    assert metrics["Version"] == "9.9.9"
-    assert metrics["Cache healthy"] == "unknown"
-    assert at.success[0].value == "API key accepted"
-    assert [i.value.split(" (")[0] for i in at.info] == ["Not available on this backend."] * 4
+def status(fake, clock: list[float]) -> AppTest:
+    """The status page, its readings taken at the times in `clock`."""
+    return open_page(fake, "status", **{CLOCK_KEY: lambda: clock[0]})
 
 
-def test_status_page_charts_the_internals_when_they_exist(fake) -> None:
+def internals(fake, *, breakers: list[dict] | None = None) -> None:
+    """The internal monitoring routes, answering as the real backend does."""
+    tiers = {
+        "memory": {"hits": 3, "misses": 1, "latency": {"p50_ms": 0.1}},
+        "redis": {"hits": 0, "misses": 0, "latency": {"p50_ms": None}},
+    }
     fake.routes[("GET", "/internal/cache/metrics")] = lambda r: fake.json(
-        {"hits": 3, "misses": 1, "hit_ratio": 0.75, "tiers": {"memory": {"hits": 3, "misses": 1}}}
+        {"hits": 3, "misses": 1, "hit_ratio": 0.75, "tiers": tiers}
     )
     fake.routes[("GET", "/internal/resilience/circuit-breakers")] = lambda r: fake.json(
-        {"breakers": [{"name": "local", "state": "closed"}, {"name": "openai:x", "state": "open"}]}
+        {"breakers": breakers or [{"name": "local", "state": "closed", "retry_after": 0.0}]}
     )
-    fake.routes[("GET", "/internal/resilience/metrics")] = lambda r: fake.json(
-        {"operations": {"summarize": {"calls": 2, "failures": 0}}, "breakers": []}
-    )
+    usage = {"calls": 4, "errors": 0, "input_tokens": 900, "output_tokens": 120, "cost_usd": 0.0}
     fake.routes[("GET", "/internal/monitoring/metrics")] = lambda r: fake.json(
-        {"requests": {"rate_per_minute": 6.0}, "errors": {"error_rate": 0.1}}
+        {
+            "requests": {"by_route": {f"POST {PROCESS}": {"requests": 4, "mean_latency_ms": 3}}},
+            "llm": {"calls": 4, "by_model": {"local": usage}},
+        }
     )
-    at = open_page(fake, "status")
-    assert {m.label: m.value for m in at.metric}["Hit ratio"] == "75%"
-    assert list(at.dataframe[0].value["state"]) == ["closed", "open"]
-    assert not at.info
-    assert len(at.get("vega_lite_chart")) == 4
+
+
+def test_status_page_charts_rate_errors_and_latency_between_readings(fake) -> None:
+    internals(fake)
+    clock = [1000.0]
+    at = status(fake, clock)
+    assert "The first numbers come with the next reading." in texts(at.caption)
+    assert not at.get("vega_lite_chart")
+    fake.metrics.served(PROCESS, seconds=0.004, times=8)
+    fake.metrics.served(PROCESS, seconds=0.3, status=503, times=2)
+    fake.metrics.served("/v1/health", seconds=0.001, times=30, method="GET")  # not traffic
+    clock[0] += 5
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Requests/s"] == "2.00"
+    assert metrics["Server errors"] == "20.0%"
+    # Interpolated in the bucket as Prometheus does: the 5th of 8 in (0, 5 ms], and 9.5th of 10
+    # with the last 2 in (250, 500 ms].
+    assert metrics["p50 latency"] == "3.1 ms"
+    assert metrics["p95 latency"] == "437.5 ms"
+    assert len(at.get("vega_lite_chart")) == 3  # requests/s, server errors, latency
+    clock[0] += 5
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Requests/s"] == "1.00"  # 10 over the last 10 s
+
+
+def test_status_page_draws_no_chart_that_has_nothing_to_say(fake) -> None:
+    internals(fake)
+    clock = [1000.0]
+    at = status(fake, clock)
+    clock[0] += 5
+    at.run()
+    assert {m.label: m.value for m in at.metric}["p95 latency"] == "no requests"
+    assert "nothing to chart yet" in " ".join(texts(at.caption))
+    assert not at.get("vega_lite_chart")
+    fake.metrics.served(PROCESS, seconds=0.02, times=5)
+    clock[0] += 5
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 2  # no server errors: no error chart
+    assert "None in the last 15 minutes." in texts(at.caption)
+
+
+def test_status_page_shows_cache_tiers_breakers_and_model_usage(fake) -> None:
+    internals(
+        fake,
+        breakers=[
+            {"name": "local", "state": "closed", "retry_after": 0.0, "calls": 4},
+            {"name": "openai:gpt-4o-mini", "state": "open", "retry_after": 27.2, "opened": 1},
+        ],
+    )
+    at = status(fake, [1000.0])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Memory tier hit ratio"] == "75%"
+    assert "No lookups yet in: redis (a tier not configured has none)." in texts(at.caption)
+    table = next(m.value for m in at.markdown if m.value.startswith("| Breaker"))
+    assert "| `local` | :green-badge[closed] | - |" in table
+    assert "| `openai:gpt-4o-mini` | :red-badge[open] | 27 s |" in table
+    usage = at.dataframe[0].value
+    assert list(usage["model"]) == ["local"]
+    assert list(usage["input tokens"]) == [900]
+
+
+def test_status_page_says_what_is_switched_off(fake) -> None:
+    del fake.routes[("GET", "/metrics")]
+    at = status(fake, [1000.0])
+    infos = [i.value for i in at.info]
+    assert "Prometheus metrics are off on this backend (METRICS_ENABLED=false)." in infos
+    assert (
+        infos.count(
+            "The internal API is off on this backend: in production it needs INTERNAL_API_ENABLED=true."
+        )
+        == 3
+    )
+    assert at.success[0].value == "API key accepted"
+    assert {m.label: m.value for m in at.metric}["Version"] == "9.9.9"
 
 
 def test_status_page_explains_a_refused_key(fake) -> None:
     fake.fail("GET", "/v1/auth/status", fake.error(401, "unauthorized", "key please"))
-    at = open_page(fake, "status")
+    at = status(fake, [1000.0])
     assert len(at.error) == 1
     assert "check the key in the sidebar" in at.error[0].value
-    assert "Cache" not in texts(at.subheader)
+    assert "Traffic" not in texts(at.subheader)
 
 
 def test_status_page_when_the_backend_is_down(fake) -> None:
     fake.handle = refuse
-    at = open_page(fake, "status")
+    at = status(fake, [1000.0])
     assert at.error[0].value.startswith("Backend unreachable at http://localhost:8000")
+    assert "make run" in at.error[0].value
     assert not at.metric
 
 
@@ -373,6 +499,21 @@ def test_a_submitted_job_is_followed_to_its_results(fake) -> None:
     polls = len(fake.sent(f"{JOBS}/{JOB_ID}"))
     at.run()
     assert len(fake.sent(f"{JOBS}/{JOB_ID}")) == polls
+
+
+def test_the_retention_note_gives_one_date_once_the_job_has_ended(fake) -> None:
+    fake.job_state = JobState.RUNNING
+    at = submit(fake, TEXTS)
+    assert (
+        "Results are kept for a retention period after the job ends; the date shows then."
+        in texts(at.caption)
+    )
+    assert not [c for c in texts(at.caption) if "kept until" in c]
+    fake.job_state = JobState.COMPLETED
+    at.run()
+    expires = fake.job_expires_at
+    notes = [c for c in texts(at.caption) if c.startswith("Results are kept")]
+    assert notes == [f"Results are kept until {expires:%Y-%m-%d %H:%M} UTC, then deleted."]
 
 
 def test_a_running_job_can_be_cancelled(fake) -> None:

@@ -10,6 +10,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from llm_starter_api import __version__
 from llm_starter_api.api import internal, v1
+from llm_starter_api.api.docs import install_docs
 from llm_starter_api.api.internal.monitoring import metrics_router
 from llm_starter_api.api.v1.cached_answers import CachedAnswers
 from llm_starter_api.config import Settings, load_settings
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Text processing with LLMs: summarize, sentiment, key points, questions, QA.",
         lifespan=lifespan,
         responses=COMMON_ERRORS,
+        docs_url=None,  # /docs and /redoc come from install_docs, with their assets served locally
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.api_keys = APIKeys(settings.api_keys)
@@ -95,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(metrics_router)
     if settings.internal_api_on:
         app.include_router(internal.router)
+    install_docs(app)
     app.openapi = partial(_openapi_with_json_errors, app)  # type: ignore[method-assign]
     tracer = setup_tracing(app, settings)
     return app

@@ -7,14 +7,45 @@ import streamlit as st
 from llm_starter_ui import session
 from llm_starter_ui.config import ConfigError
 
-PAGES = Path(__file__).parent / "pages"
+HERE = Path(__file__).parent
+# Not `pages/`: Streamlit would take that folder for its older multipage scheme and serve a
+# page's URL (/status) straight from its file, without this script, its sidebar or its settings.
+PAGES = HERE / "views"
+ENV_DOCS = "docs/get-started/ENVIRONMENT_VARIABLES.md"
 
-st.set_page_config(page_title="LLM Text Processing", layout="wide")
+# A local icon: a page's `:material/...:` icon as favicon would be fetched from Google Fonts.
+st.set_page_config(page_title="LLM Text Processing", page_icon=HERE / "icon.svg", layout="wide")
+
+
+def config_error_page(error: ConfigError) -> None:
+    """What is wrong with the frontend's settings and how to fix it (no other page can work)."""
+    st.title("The frontend cannot start")
+    st.error(f"```\n{error}\n```")
+    st.markdown(
+        "Fix each variable named above in the environment of the frontend, or in the `.env` file "
+        "of the folder it runs from, then restart it (`make run`, or `python -m llm_starter_ui`). "
+        f"Every setting, with its default, is listed in `{ENV_DOCS}`."
+    )
+
 
 try:
     settings = session.settings()
 except ConfigError as exc:
-    st.error(f"The frontend cannot start.\n\n```\n{exc}\n```")
+    error = exc
+    # The error at every page's URL (a bookmark of /status too), and no page list in the sidebar:
+    # the app's pages cannot work without settings.
+    st.navigation(
+        [
+            st.Page(
+                lambda: config_error_page(error),
+                title="Configuration error",
+                url_path=name,
+                default=name == "process",
+            )
+            for name in sorted(page.stem for page in PAGES.glob("*.py"))
+        ],
+        position="hidden",
+    ).run()
     st.stop()
 
 navigation = st.navigation(

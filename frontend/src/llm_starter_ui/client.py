@@ -154,6 +154,10 @@ class ApiClient:
         """The JSON of an internal (admin) endpoint, whose shape this client does not fix."""
         return self._send(self._http.build_request("GET", path)).json()
 
+    def metrics(self) -> str:
+        """GET /metrics: the Prometheus text exposition (the same key as the API)."""
+        return self._send(self._http.build_request("GET", "/metrics")).text
+
     def stream(self, request: TextProcessingRequest) -> Iterator[str | TextProcessingResponse]:
         """Text chunks as the server sends them, then the final response."""
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}

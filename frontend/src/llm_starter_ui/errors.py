@@ -118,9 +118,24 @@ def _seconds(retry_after: float | None) -> str:
     return "a moment" if retry_after is None else f"{math.ceil(retry_after)} s"
 
 
+def start_hint(base_url: str) -> str:
+    """How to start a backend where the frontend looks for it."""
+    port = httpx.URL(base_url).port
+    command = "uvicorn llm_starter_api.main:create_app --factory" + (
+        f" --port {port}" if port else ""
+    )
+    return (
+        "Is the backend running? Start it with `make run` (the API and this UI together), or alone "
+        f"with `{command}`. If it runs somewhere else, set `BACKEND_URL` for this frontend and "
+        "restart it."
+    )
+
+
 def describe(error: ApiError) -> str:
     """What went wrong and what to do about it, as Markdown."""
     match error.status:
+        case None if isinstance(error, BackendUnreachable):
+            text = f"{error.message}\n\n{start_hint(error.base_url)}"
         case None:
             text = error.message
         case 401:

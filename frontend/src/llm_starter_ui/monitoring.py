@@ -1,103 +1,146 @@
-"""Reading the backend's internal monitoring JSON, whatever its exact shape, into chart data."""
+"""The internal admin API's monitoring JSON, validated and turned into the status page's rows."""
 
-from collections import Counter
-from collections.abc import Mapping
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 CACHE_METRICS = "/internal/cache/metrics"
 CIRCUIT_BREAKERS = "/internal/resilience/circuit-breakers"
-RESILIENCE_METRICS = "/internal/resilience/metrics"
 MONITORING_METRICS = "/internal/monitoring/metrics"
 
 
-def numbers(data: Any, prefix: str = "") -> dict[str, float]:
-    """Every numeric leaf of nested objects, keyed by its dotted path (booleans left out)."""
-    found: dict[str, float] = {}
-    if isinstance(data, Mapping):
-        for key, value in data.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if isinstance(value, bool):
-                continue
-            if isinstance(value, int | float):
-                found[path] = float(value)
-            else:
-                found.update(numbers(value, path))
-    return found
+class _Read(BaseModel):
+    """The fields the page reads; the backend may add others."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-def _leaf(path: str) -> str:
-    return path.rsplit(".", 1)[-1].lower()
+class TierCounts(_Read):
+    hits: int
+    misses: int
 
 
-def hit_ratio(data: Any) -> float | None:
-    """The cache hit ratio (0 to 1) as reported, else from hits and misses, else None."""
-    values = numbers(data)
-    for path, value in values.items():
-        if _leaf(path) in ("hit_ratio", "hit_rate"):
-            return value / 100 if value > 1 else value
-    hits = sum(v for p, v in values.items() if _leaf(p) == "hits")
-    misses = sum(v for p, v in values.items() if _leaf(p) == "misses")
-    return hits / (hits + misses) if hits + misses else None
+class CacheMetrics(_Read):
+    """GET /internal/cache/metrics: lookups per tier since start-up."""
+
+    tiers: dict[str, TierCounts]
 
 
-def hits_and_misses(data: Any) -> dict[str, dict[str, float]]:
-    """Hits and misses per tier (`tiers`), else the totals as one tier named `all`."""
-    tiers = data.get("tiers") if isinstance(data, Mapping) else None
-    groups = tiers if isinstance(tiers, Mapping) and tiers else {"all": data}
-    counts = {}
-    for tier, values in groups.items():
-        found = {k: v for k, v in numbers(values).items() if k in ("hits", "misses")}
-        if found:
-            counts[str(tier)] = found
-    return counts
+class Breaker(_Read):
+    name: str
+    state: str
+    failures_in_window: int = 0
+    retry_after: float = 0.0
+    calls: int = 0
+    failures: int = 0
+    rejected: int = 0
+    opened: int = 0
 
 
-def per_operation(data: Any) -> dict[str, dict[str, float]]:
-    """Counters per operation from `{"operations": {name: {counter: n}}}`."""
-    operations = data.get("operations") if isinstance(data, Mapping) else None
-    if not isinstance(operations, Mapping):
-        return {}
-    return {str(name): numbers(counts) for name, counts in operations.items() if numbers(counts)}
+class Breakers(_Read):
+    """GET /internal/resilience/circuit-breakers: one breaker per model."""
+
+    breakers: list[Breaker]
 
 
-def long_form(table: Mapping[str, Mapping[str, float]], row: str) -> dict[str, list[Any]]:
-    """Columns `row`, `counter`, `value` for a grouped bar chart."""
-    columns: dict[str, list[Any]] = {row: [], "counter": [], "value": []}
-    for name, counters in table.items():
-        for counter, value in counters.items():
-            columns[row].append(name)
-            columns["counter"].append(counter)
-            columns["value"].append(value)
-    return columns
+class ModelUsage(_Read):
+    calls: int
+    errors: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
 
 
-def breaker_states(data: Any) -> dict[str, str]:
-    """Breaker name to state, from a mapping, a list of objects, or either under a wrapper key."""
-    if isinstance(data, Mapping):
-        for wrapper in ("breakers", "circuit_breakers", "circuit_breakers_status"):
-            if wrapper in data:
-                return breaker_states(data[wrapper])
-        states = {}
-        for name, value in data.items():
-            if isinstance(value, str):
-                states[str(name)] = value
-            elif isinstance(value, Mapping) and isinstance(value.get("state"), str):
-                states[str(name)] = value["state"]
-        return states
-    if isinstance(data, list):
-        return {
-            str(item.get("name", index)): item["state"]
-            for index, item in enumerate(data)
-            if isinstance(item, Mapping) and isinstance(item.get("state"), str)
+class RouteCounts(_Read):
+    requests: int
+    client_errors: int = 0
+    server_errors: int = 0
+    mean_latency_ms: float = 0.0
+
+
+class _Requests(_Read):
+    by_route: dict[str, RouteCounts]
+
+
+class _Models(_Read):
+    by_model: dict[str, ModelUsage]
+
+
+class Summary(_Read):
+    """GET /internal/monitoring/metrics: the Prometheus counters summed per route and per model."""
+
+    requests: _Requests
+    llm: _Models
+
+
+STATE_BADGES = {"closed": "green", "half_open": "orange", "open": "red"}
+"""Colour of each breaker state's badge."""
+
+
+def cache_rows(metrics: CacheMetrics) -> list[dict[str, Any]]:
+    """Per tier with lookups: lookups, hits and hit ratio since start-up."""
+    rows = []
+    for tier, counts in metrics.tiers.items():
+        lookups = counts.hits + counts.misses
+        if lookups:
+            rows.append(
+                {
+                    "tier": tier,
+                    "lookups": lookups,
+                    "hits": counts.hits,
+                    "hit ratio": counts.hits / lookups,
+                }
+            )
+    return rows
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def breakers_markdown(breakers: Breakers) -> str:
+    """A table of the breakers: state as a coloured badge, seconds until an open one retries."""
+    lines = [
+        "| Breaker | State | Retries in | Failures in window | Calls | Failures | Rejected | Opened |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for b in breakers.breakers:
+        colour = STATE_BADGES.get(b.state, "gray")
+        retry = f"{b.retry_after:.0f} s" if b.state == "open" else "-"
+        lines.append(
+            f"| `{_cell(b.name)}` | :{colour}-badge[{_cell(b.state.replace('_', '-'))}] | {retry} "
+            f"| {b.failures_in_window} | {b.calls} | {b.failures} | {b.rejected} | {b.opened} |"
+        )
+    return "\n".join(lines)
+
+
+def model_rows(summary: Summary) -> list[dict[str, Any]]:
+    """Per model that was called: calls, errors, tokens and estimated cost since start-up."""
+    return [
+        {
+            "model": model,
+            "calls": usage.calls,
+            "errors": usage.errors,
+            "input tokens": usage.input_tokens,
+            "output tokens": usage.output_tokens,
+            "cost USD": usage.cost_usd,
         }
-    return {}
+        for model, usage in summary.llm.by_model.items()
+        if usage.calls
+    ]
 
 
-def state_counts(states: Mapping[str, str]) -> dict[str, int]:
-    """How many breakers are in each state."""
-    return dict(Counter(state.lower() for state in states.values()))
-
-
-def rates(data: Any) -> dict[str, float]:
-    """The numbers whose names say they are rates (requests or errors per unit, ratios)."""
-    return {p: v for p, v in numbers(data).items() if "rate" in _leaf(p)}
+def route_rows(summary: Summary) -> list[dict[str, Any]]:
+    """Per route that was called, busiest first."""
+    rows = [
+        {
+            "route": route,
+            "requests": counts.requests,
+            "4xx": counts.client_errors,
+            "5xx": counts.server_errors,
+            "mean ms": counts.mean_latency_ms,
+        }
+        for route, counts in summary.requests.by_route.items()
+        if counts.requests
+    ]
+    return sorted(rows, key=lambda row: -row["requests"])

@@ -1,5 +1,7 @@
 """Per-session state: settings, the API key, one ApiClient, and showing errors."""
 
+import time
+from collections.abc import Callable
 from typing import cast
 
 import httpx
@@ -12,6 +14,9 @@ from llm_starter_ui.errors import ApiError, describe
 
 TRANSPORT_KEY = "http_transport"
 """Session-state key of an `httpx.BaseTransport` to use instead of the network (tests)."""
+
+CLOCK_KEY = "clock"
+"""Session-state key of a `() -> float` clock to use instead of `time.time` (tests)."""
 
 API_KEY_INPUT = "api_key_input"
 """Session-state key of the sidebar's API key field."""
@@ -66,6 +71,12 @@ def client() -> ApiClient:
     st.session_state[_CLIENT] = (identity, fresh)
     st.session_state.pop(_OPERATIONS, None)
     return fresh
+
+
+def now() -> float:
+    """Seconds since the epoch, from the session's clock when one is set (tests)."""
+    clock = cast("Callable[[], float]", st.session_state.get(CLOCK_KEY, time.time))
+    return clock()
 
 
 def show_error(error: ApiError) -> None:

@@ -12,6 +12,10 @@ from llm_starter_ui.errors import describe_problems, problems_of
 from llm_starter_ui.examples import EXAMPLE_QUESTIONS, EXAMPLES
 
 NO_EXAMPLE = "(type or paste your own)"
+TEXT_UPLOAD_MB = 1
+"""A single text: MAX_TEXT_LENGTH is 50,000 characters by default, a fraction of a megabyte."""
+TEXTS_UPLOAD_MB = 5
+"""A file of many texts; also server.maxUploadSize in .streamlit/config.toml, the ceiling."""
 
 
 def pick_operation(
@@ -80,14 +84,31 @@ def text_source(*, prefix: str, max_length: int) -> str:
         on_change=_load_example,
         args=(key, question_key, example_key),
     )
-    typed = st.text_area("Text", key=key, height=200, max_chars=max_length)
-    upload = st.file_uploader("Or upload a file", type=["txt", "md"], key=f"{key}_upload")
+    typed = st.text_area(
+        "Text",
+        key=key,
+        height=200,
+        max_chars=max_length,
+        help=f"This backend takes texts of 10 to {max_length:,} characters.",
+    )
+    upload = st.file_uploader(
+        f"Or upload a file (.txt or .md, up to {max_length:,} characters)",
+        type=["txt", "md"],
+        key=f"{key}_upload",
+        max_upload_size=TEXT_UPLOAD_MB,
+    )
     if upload is None:
         return typed
     try:
         text = upload.getvalue().decode("utf-8-sig")
     except UnicodeDecodeError:
         st.warning(f"{upload.name} is not UTF-8 text; using the text area instead.")
+        return typed
+    if len(text) > max_length:
+        st.warning(
+            f"{upload.name} has {len(text):,} characters, more than this backend takes "
+            f"({max_length:,}); using the text area instead."
+        )
         return typed
     st.caption(f"Using {upload.name} ({len(text):,} characters) instead of the text area.")
     return text
@@ -105,14 +126,21 @@ def build_request(text: str, choice: Choice) -> TextProcessingRequest | None:
 PASTE, UPLOAD = "Paste, one per line", "Upload a file"
 
 
-def texts_input(*, prefix: str) -> list[str]:
+def texts_input(*, prefix: str, max_text_length: int) -> list[str]:
     """Many texts, pasted one per line or uploaded (.txt, .csv, .jsonl); a bad file says why."""
+    each = f"each of 10 to {max_text_length:,} characters"
     if st.radio("Texts", [PASTE, UPLOAD], horizontal=True, key=f"{prefix}_source") == PASTE:
-        return from_lines(st.text_area("One text per line", key=f"{prefix}_lines", height=200))
+        return from_lines(
+            st.text_area(
+                "One text per line", key=f"{prefix}_lines", height=200, help=f"Texts {each}."
+            )
+        )
     upload = st.file_uploader(
-        ".txt (one text per line), .csv (a `text` column) or .jsonl (a `text` field)",
+        ".txt (one text per line), .csv (a `text` column) or .jsonl (a `text` field), "
+        f"up to {TEXTS_UPLOAD_MB} MB; texts {each}",
         type=list(UPLOAD_TYPES),
         key=f"{prefix}_upload",
+        max_upload_size=TEXTS_UPLOAD_MB,
     )
     if upload is None:
         return []

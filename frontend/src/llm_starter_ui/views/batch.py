@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from llm_starter_ui import session, widgets
+from llm_starter_ui import session, tables, widgets
 from llm_starter_ui.batches import CHUNK_SIZE, run_batch
 from llm_starter_ui.export import batch_json, batch_rows, rows_csv
 
@@ -15,7 +15,7 @@ if catalog is None:
 
 choice = widgets.choose(catalog, prefix="batch")
 
-texts = widgets.texts_input(prefix="batch")
+texts = widgets.texts_input(prefix="batch", max_text_length=catalog.max_text_length)
 chunk_size = min(catalog.max_batch_size, CHUNK_SIZE)
 st.caption(
     f"{len(texts)} texts. They are sent in batch requests of up to {chunk_size}; "
@@ -47,7 +47,7 @@ if LAST in st.session_state:
     if failed == len(done_items):
         st.error(f"Every text failed; the first error: {done_items[0].error}")
     rows = batch_rows(done_texts, done_items)
-    st.dataframe(rows, hide_index=True, width="stretch")
+    tables.batch_table(rows)
     as_csv, as_json = st.columns(2)
     as_csv.download_button(
         "Download CSV", rows_csv(rows), "batch-results.csv", "text/csv", on_click="ignore"

@@ -1,11 +1,12 @@
 """Jobs page: a batch submitted as a background job, followed until it ends, cancellable."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 import streamlit as st
 
 from llm_starter_models import BatchTextProcessingRequest, JobResponse, JobState
-from llm_starter_ui import session, widgets
+from llm_starter_ui import session, tables, widgets
 from llm_starter_ui.batches import prepare
 from llm_starter_ui.errors import ApiError
 from llm_starter_ui.export import batch_json, batch_rows, rows_csv
@@ -75,7 +76,7 @@ def show(job: Submitted, view: JobResponse) -> None:
         st.rerun()
     if view.results:
         rows = batch_rows(job.texts, view.results)
-        st.dataframe(rows, hide_index=True, width="stretch")
+        tables.batch_table(rows)
         as_csv, as_json = st.columns(2)
         name = f"job-{job.job_id}"
         as_csv.download_button(
@@ -88,7 +89,19 @@ def show(job: Submitted, view: JobResponse) -> None:
             "application/json",
             on_click="ignore",
         )
-    st.caption(f"Results are kept until {view.expires_at:%Y-%m-%d %H:%M} UTC.")
+    st.caption(retention_note(view))
+
+
+def retention_note(view: JobResponse) -> str:
+    """How long the results stay; the date only once the job has ended and it is fixed.
+
+    Until then the backend's `expires_at` is the latest the job could still need (queue wait, run,
+    then retention), which moves earlier when the job ends: showing it would change the promise.
+    """
+    if view.state not in FINAL:
+        return "Results are kept for a retention period after the job ends; the date shows then."
+    expires = view.expires_at.astimezone(UTC)
+    return f"Results are kept until {expires:%Y-%m-%d %H:%M} UTC, then deleted."
 
 
 st.title("Batch jobs")
@@ -101,7 +114,7 @@ if catalog is None:
     st.stop()
 
 choice = widgets.choose(catalog, prefix="jobs")
-texts = widgets.texts_input(prefix="jobs")
+texts = widgets.texts_input(prefix="jobs", max_text_length=catalog.max_text_length)
 st.caption(f"{len(texts)} texts; a job takes up to {catalog.max_batch_size}.")
 
 if st.button("Submit job", type="primary", disabled=not texts):
