@@ -9,26 +9,25 @@ Only the port (and 0.0.0.0, which becomes 127.0.0.1) is changed, so tests can ru
 import json
 import os
 import shlex
-import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 from apitest import API_KEY
-from infra.cache.redisproc import RedisServer, free_port
+from redisproc import RedisServer
+from spawn import Process, Spawner, free_port
+from waits import PATIENCE, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = str(Path(sys.executable).parent)
 # The app's own settings that this environment could leak into the image's.
 LEAKY = ("REDIS_URL", "CACHE_REDIS_URL", "PROMETHEUS_MULTIPROC_DIR", "WEB_CONCURRENCY", "API_KEY")
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,63 +73,43 @@ def process_env(workdir: Path, image_env: Mapping[str, str], **extra: str) -> di
     return {**env, **image_env, **extra, "PATH": f"{VENV_BIN}{os.pathsep}{env['PATH']}"}
 
 
-@contextmanager
-def running(
-    argv: list[str], env: dict[str, str], workdir: Path
-) -> Iterator[subprocess.Popen[bytes]]:
-    """Start `argv` as the image would; SIGTERM it afterwards (as `docker stop` does) and reap it."""
-    log = (workdir / "process.log").open("wb")
-    proc = subprocess.Popen(
-        argv, env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    try:
-        yield proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+def passes(check: list[str], env: dict[str, str], workdir: Path) -> bool:
+    """Whether the health check command exits 0 now, as Docker's HEALTHCHECK runs it."""
+    done = subprocess.run(check, env=env, cwd=workdir, capture_output=True, timeout=PATIENCE)
+    return done.returncode == 0
 
 
-def wait_until_healthy(
-    check: list[str], env: dict[str, str], proc: subprocess.Popen[bytes], workdir: Path
-) -> None:
-    """Run the health check command until it exits 0, as Docker's HEALTHCHECK does."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, (workdir / "process.log").read_text()[-3000:]
-        if (
-            subprocess.run(check, env=env, cwd=workdir, capture_output=True, timeout=15).returncode
-            == 0
-        ):
-            return
-        time.sleep(0.5)
-    pytest.fail(f"{check} never passed:\n{(workdir / 'process.log').read_text()[-3000:]}")
+def stops_cleanly(process: Process) -> None:
+    """SIGTERM, as `docker stop` sends; the process must exit 0."""
+    process.stop()
+    assert process.popen is not None
+    assert process.popen.returncode == 0, process.output()
 
 
 @pytest.mark.parametrize("dockerfile", ["backend/Dockerfile", "frontend/Dockerfile"])
-def test_image_command_serves_and_passes_its_healthcheck(dockerfile: str, tmp_path: Path) -> None:
+def test_image_command_serves_and_passes_its_healthcheck(
+    dockerfile: str, tmp_path: Path, spawn: Spawner
+) -> None:
     image = runtime_stage(ROOT / dockerfile)
     port = free_port()
     metrics = tmp_path / "prometheus"
     metrics.mkdir()
     # What compose.yaml adds for the API: a key (production requires one) and the multiprocess dir.
     env = process_env(tmp_path, image.env, API_KEY=API_KEY, PROMETHEUS_MULTIPROC_DIR=str(metrics))
-    with running(localised(image.command, image.port, port), env, tmp_path) as proc:
-        wait_until_healthy(localised(image.healthcheck, image.port, port), env, proc, tmp_path)
-    assert proc.returncode == 0, (tmp_path / "process.log").read_text()[-3000:]
+    server = spawn("image", localised(image.command, image.port, port), env)
+    check = localised(image.healthcheck, image.port, port)
+    wait_until(lambda: passes(check, env, tmp_path), what="its HEALTHCHECK", watch=[server])
+    stops_cleanly(server)
 
 
 def test_compose_worker_runs_and_passes_arq_check(
-    tmp_path: Path, redis_server: RedisServer
+    tmp_path: Path, redis_server: RedisServer, spawn: Spawner
 ) -> None:
     worker = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["worker"]
     image = runtime_stage(ROOT / "backend" / "Dockerfile")
     env = process_env(tmp_path, image.env, API_KEY=API_KEY, REDIS_URL=redis_server.url)
     check = worker["healthcheck"]["test"]
     assert check[0] == "CMD"
-    with running(worker["command"], env, tmp_path) as proc:
-        wait_until_healthy(check[1:], env, proc, tmp_path)
+    process = spawn("worker", worker["command"], env)
+    wait_until(lambda: passes(check[1:], env, tmp_path), what="arq --check", watch=[process])
+    stops_cleanly(process)

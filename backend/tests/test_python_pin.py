@@ -70,6 +70,9 @@ def test_documented_rollback_and_roll_forward_switch_the_venv_make_and_uv_run_us
     forward = next(b for b in blocks if "pin 3.13" in b)
     repo = copy_of_repository(tmp_path / "repo")
     env = {k: v for k, v in os.environ.items() if k not in STEERING}
+    # The doc's `uv` is the one make uses: on PATH, else the private copy `make` bootstrapped.
+    uv = shutil.which("uv") or str(ROOT / ".tools" / "bin" / "uv")
+    env["PATH"] = f"{Path(uv).parent}{os.pathsep}{env.get('PATH', '')}"
     venv = str(repo / ".venv")
 
     for block, version in ((back, "3.12"), (forward, "3.13")):

@@ -66,6 +66,7 @@ def catalog(*, max_text_length: int = 50_000, max_batch_size: int = 50) -> Opera
                 options=[spec.name for spec in specs],
                 requires_question=op is Op.QA,
                 option_specs=specs,
+                streams=op in (Op.SUMMARIZE, Op.QA),
             )
         )
     return OperationsResponse(

@@ -81,7 +81,7 @@ def test_invalid_texts_fail_here_and_are_never_sent(fake) -> None:
     assert [item.status for item in items] == ["failed", "completed", "failed", "failed"]
     assert (
         items[0].error
-        == "text: text must be at least 10 characters long, not counting leading and trailing whitespace"
+        == "text: must be at least 10 characters long, not counting leading and trailing whitespace"
     )
     assert items[2].error == "text: 201 characters is over the limit of 200"
     assert items[3].error == "model failed"

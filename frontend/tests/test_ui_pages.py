@@ -145,7 +145,7 @@ def test_an_uploaded_text_over_the_limit_is_not_used(fake) -> None:
 
 def test_a_short_text_is_explained_without_calling_the_backend(fake) -> None:
     at = process(fake, text="tiny")
-    assert "`text`: text must be at least 10 characters long" in at.error[0].value
+    assert "`text`: must be at least 10 characters long" in at.error[0].value
     assert fake.sent(PROCESS) == []
 
 
@@ -311,7 +311,7 @@ def test_batch_results_table_shows_each_outcome(fake) -> None:
     table = at.dataframe[0].value
     assert list(table["status"]) == ["completed"] * 12 + ["failed", "failed"]
     assert table["result"][0] == "Summary of The"
-    assert table["error"][12].startswith("text: text must be at least 10 characters")
+    assert table["error"][12].startswith("text: must be at least 10 characters")
     assert table["error"][13] == "model failed"
     assert [(m.label, m.value) for m in at.metric] == [("Completed", "12"), ("Failed", "2")]
 

@@ -142,7 +142,7 @@ def test_api_v1_example_parses_and_dumps_every_documented_field(
 
 def test_operations_example_lists_every_operation_with_its_option_names() -> None:
     parsed = OperationsResponse.model_validate(json.loads(OPERATIONS_EXAMPLE) | OPERATIONS_ADDED)
-    options = {op.id.value: op.options for op in parsed.operations}
+    options = {op.id: op.options for op in parsed.operations}
     assert options == {
         "summarize": ["max_length"],
         "sentiment": [],

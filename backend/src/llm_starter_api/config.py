@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     batch_concurrency: int = Field(default=4, ge=1, le=64)
     batch_retention_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
 
+    # Operation plug-ins: modules (import paths) each defining OPERATION or OPERATIONS, added to the
+    # five built-in operations (docs/customization.md).
+    operation_plugins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     # The /internal admin API: on by default except in production.
     internal_api_enabled: bool | None = None
 
@@ -158,13 +162,6 @@ class Settings(BaseSettings):
     def _parse_resilience_config(cls, value: object) -> object:
         return resilience.parse_overrides(value) if isinstance(value, str) else value
 
-    @field_validator("llm_fallback_models", mode="before")
-    @classmethod
-    def _split_fallbacks(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [model.strip() for model in value.split(",") if model.strip()]
-        return value
-
     @field_validator("llm_fallback_models")
     @classmethod
     def _known_fallbacks(cls, value: list[str]) -> list[str]:
@@ -210,9 +207,17 @@ class Settings(BaseSettings):
     otel_exporter_otlp_endpoint: str | None = None
     otel_service_name: str = "llm-starter-api"
 
-    @field_validator("trusted_proxies", "cors_origins", mode="before")
+    @field_validator(
+        "additional_api_keys",
+        "llm_fallback_models",
+        "operation_plugins",
+        "trusted_proxies",
+        "cors_origins",
+        mode="before",
+    )
     @classmethod
-    def _split_list(cls, value: object) -> object:
+    def _split_commas(cls, value: object) -> object:
+        """Lists come from the environment as comma-separated values."""
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
@@ -263,13 +268,6 @@ class Settings(BaseSettings):
             return self.max_request_bytes
         # JSON may escape every character as \uXXXX (6 bytes); 1 MiB covers fields and questions.
         return self.max_text_length * self.max_batch_size * 6 + 1024 * 1024
-
-    @field_validator("additional_api_keys", mode="before")
-    @classmethod
-    def _split_keys(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [key.strip() for key in value.split(",") if key.strip()]
-        return value
 
     @field_validator("llm_model")
     @classmethod

@@ -1,7 +1,7 @@
 """The error tree, each class carrying its status code, and the one handler that renders them."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
@@ -118,22 +118,51 @@ def _render(
     return JSONResponse(body.model_dump(mode="json"), status_code, headers=headers)
 
 
-def describe_validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
-    """Field and reason for each validation error, without echoing the input."""
+def describe_validation_errors(
+    errors: Sequence[Any], *, tags: Collection[str] = ()
+) -> list[dict[str, str]]:
+    """Field and reason for each validation error, without echoing the input.
+
+    `tags` are the operation ids that pick a request's model: pydantic puts the chosen one in the
+    error's location, where a client would not look for it.
+    """
     described = []
     for error in errors:
-        if error.get("type") == "json_invalid":
-            # FastAPI puts the character offset where the field name would be.
-            position = error.get("loc", ("body", "?"))[-1]
-            reason = error.get("ctx", {}).get("error", "JSON decode error")
-            described.append(
-                {"field": "body", "reason": f"invalid JSON at character {position}: {reason}"}
-            )
+        kind = error.get("type")
+        if kind == "json_invalid":
+            # FastAPI puts the character offset where the field name would be; pydantic says it.
+            reason = error.get("ctx", {}).get("error") or error.get("msg", "JSON decode error")
+            described.append({"field": "body", "reason": f"invalid JSON: {reason}"})
             continue
-        location = [str(part) for part in error.get("loc", ()) if part != "body"]
+        location = _location(error.get("loc", ()), tags)
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            expected = ", ".join(tags) if tags else "see GET /v1/text_processing/operations"
+            reason = (
+                "Field required"
+                if kind == "union_tag_not_found"
+                else f"not an operation of this server; expected one of: {expected}"
+            )
+            described.append({"field": ".".join([*location, "operation"]), "reason": reason})
+            continue
         message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
         described.append({"field": ".".join(location) or "body", "reason": message})
     return described
+
+
+def _location(loc: Sequence[object], tags: Collection[str]) -> list[str]:
+    """The field path a client sent, without `body` and without the operation tags."""
+    parts: list[str] = []
+    previous: object = None
+    for part in loc:
+        chosen_model = (
+            isinstance(part, str)
+            and part in tags
+            and (previous == "body" or isinstance(previous, int))
+        )
+        if part != "body" and not chosen_model:
+            parts.append(str(part))
+        previous = part
+    return parts
 
 
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
@@ -151,7 +180,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
             "unsupported_media_type",
             f"Content-Type must be application/json, not {content_type[:100] or 'missing'}",
         )
-    problems = describe_validation_errors(exc.errors())
+    operations = getattr(request.app.state, "operations", None)
+    problems = describe_validation_errors(exc.errors(), tags=operations.ids if operations else ())
     summary = "; ".join(f"{p['field']}: {p['reason']}" for p in problems)
     return error_response(request, InvalidInput(summary, details={"errors": problems}))
 

@@ -30,7 +30,7 @@ from llm_starter_api.infra.security.rate_limit import (
     connect_storage,
 )
 from llm_starter_api.infra.security.request_limits import RequestLimitMiddleware
-from llm_starter_api.resources import Resources
+from llm_starter_api.resources import Resources, load_operations
 from llm_starter_models import ErrorResponse
 
 # What the middleware and the error handler may answer on any operation, in the one error body.
@@ -59,9 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }
     )
 
+    operations = load_operations(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        resources = Resources.create(settings)
+        resources = Resources.create(settings, operations)
         app.state.resources = resources
         app.state.rate_limit_redis = connect_storage(
             limiter,
@@ -89,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.operations = operations
     app.state.api_keys = APIKeys(settings.api_keys)
     install_error_handlers(app)
     _add_middleware(app, settings, limiter)
@@ -109,6 +112,10 @@ def _openapi_with_json_errors(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema is not None:
         return app.openapi_schema
     schema = FastAPI.openapi(app)  # builds and keeps it in app.openapi_schema
+    # The text routes read their bodies through the operation registry (api/v1/bodies.py).
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(
+        app.state.operations.openapi_schemas()
+    )
     # FastAPI gives a route's extra responses the route's media type (text/event-stream for
     # streams); errors never stream, they are the one JSON error body.
     for operation in (op for path in schema["paths"].values() for op in path.values()):
@@ -121,8 +128,10 @@ def _openapi_with_json_errors(app: FastAPI) -> dict[str, Any]:
 
 def _add_middleware(app: FastAPI, settings: Settings, limiter: RateLimiter) -> None:
     # Each call wraps the ones before: the last added runs first on the way in.
-    app.add_middleware(CancelOnDisconnect)  # innermost: outer layers still see the request end
     app.add_middleware(CachedAnswers)  # memory-tier hits of /process, inside every limit
+    # Outside CachedAnswers, which reads the body the route then takes parsed: the body read is
+    # what starts the watch for a client leaving. Outer layers still see the request end.
+    app.add_middleware(CancelOnDisconnect)
     app.add_middleware(RequestLimitMiddleware, max_bytes=settings.request_byte_limit)
     if settings.rate_limit_enabled:
         app.add_middleware(

@@ -18,7 +18,7 @@ from fakes.openai_server import (
     ToolCall,
 )
 
-from llm_starter_api.text.prompts import INSTRUCTIONS
+from llm_starter_api.text import registry
 from llm_starter_models import TextProcessingOperation as Op
 
 PROCESS = "/v1/text_processing/process"
@@ -59,9 +59,9 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/v1"
 
 
-@pytest.mark.parametrize("operation", [Op.SUMMARIZE, Op.QA])
+@pytest.mark.parametrize(("operation", "cap"), [(Op.SUMMARIZE, 232), (Op.QA, 256)])
 async def test_text_operations_return_the_provider_text_and_send_settings_and_document(
-    make_client: ClientFactory, openai_server: FakeOpenAI, operation: Op
+    make_client: ClientFactory, openai_server: FakeOpenAI, operation: Op, cap: int
 ) -> None:
     openai_server.script(Text("Tides rise twice a day."))
 
@@ -84,11 +84,14 @@ async def test_text_operations_return_the_provider_text_and_send_settings_and_do
     [sent] = openai_server.requests
     assert sent.headers["authorization"] == f"Bearer {SECRET}"
     assert sent.body["model"] == "fake-model"
-    assert (sent.body["temperature"], sent.body["max_completion_tokens"]) == (0.7, 321)
+    # The operation's own cap (summarize: from max_length; qa: 256) under LLM_MAX_OUTPUT_TOKENS.
+    assert (sent.body["temperature"], sent.body["max_completion_tokens"]) == (0.7, cap)
     assert "tools" not in sent.body
-    assert sent.messages("system") == [INSTRUCTIONS[operation]]
+    declared = registry.load([])[operation]
+    options = {"max_length": 100} if operation is Op.SUMMARIZE else {}
+    assert sent.messages("system") == [declared.instructions_for(options)]
     [prompt] = sent.messages("user")
-    assert prompt.endswith(f"\n<document>\n{DOCUMENT}\n</document>")
+    assert prompt.startswith(f"<document>\n{DOCUMENT}\n</document>")
     assert (QUESTION in prompt) is (operation is Op.QA)
 
 

@@ -11,9 +11,28 @@ from llm_starter_models import (
     TextProcessingRequest,
     TextProcessingResponse,
 )
-from llm_starter_models import TextProcessingOperation as Op
 
 BATCH_COLUMNS = ("index", "status", "result", "error", "processing_time", "cache_hit", "text")
+
+
+def is_score(value: object) -> bool:
+    """A number between 0 and 1: a confidence or a score, shown as a percentage."""
+    return isinstance(value, float) and 0.0 <= value <= 1.0
+
+
+def output_text(output: object) -> str:
+    """Any JSON answer on one line: text, items joined by |, fields as name: value."""
+    match output:
+        case None:
+            return ""
+        case str():
+            return output
+        case list():
+            return " | ".join(output_text(item) for item in output)
+        case dict():
+            return "; ".join(f"{name}: {output_text(value)}" for name, value in output.items())
+        case _:
+            return f"{output:.0%}" if is_score(output) else str(output)
 
 
 def result_text(response: TextProcessingResponse) -> str:
@@ -25,27 +44,43 @@ def result_text(response: TextProcessingResponse) -> str:
         return " | ".join(response.key_points)
     if response.questions is not None:
         return " | ".join(response.questions)
-    return response.result or ""
+    if response.result is not None:
+        return response.result
+    return output_text(response.output)
 
 
-def _numbered(items: Sequence[str]) -> str:
-    return "\n".join(f"{number}. {item}" for number, item in enumerate(items, 1))
+def _numbered(items: Sequence[object]) -> str:
+    return "\n".join(f"{number}. {output_text(item)}" for number, item in enumerate(items, 1))
+
+
+def output_markdown(output: object) -> str:
+    """Any JSON answer as Markdown: prose, a numbered list, or one labelled line per field."""
+    match output:
+        case list():
+            return _numbered(output)
+        case dict():
+            lines = []
+            for name, value in output.items():
+                label = name.replace("_", " ").capitalize()
+                shown = f"\n{_numbered(value)}" if isinstance(value, list) else output_text(value)
+                lines.append(f"**{label}:** {shown}")
+            return "\n\n".join(lines)
+        case _:
+            return output_text(output)
 
 
 def result_markdown(response: TextProcessingResponse) -> str:
-    """The result as Markdown: prose, a sentiment line, or a numbered list."""
-    match response.operation:
-        case Op.SENTIMENT if response.sentiment is not None:
-            s = response.sentiment
-            return (
-                f"**{s.sentiment.capitalize()}** ({s.confidence:.0%} confidence)\n\n{s.explanation}"
-            )
-        case Op.KEY_POINTS:
-            return _numbered(response.key_points or [])
-        case Op.QUESTIONS:
-            return _numbered(response.questions or [])
-        case _:
-            return response.result or ""
+    """The result as Markdown: prose, a sentiment line, a numbered list, or the generic output."""
+    if response.sentiment is not None:
+        s = response.sentiment
+        return f"**{s.sentiment.capitalize()}** ({s.confidence:.0%} confidence)\n\n{s.explanation}"
+    if response.key_points is not None:
+        return _numbered(response.key_points)
+    if response.questions is not None:
+        return _numbered(response.questions)
+    if response.result is not None:
+        return response.result
+    return output_markdown(response.output)
 
 
 def details_line(response: TextProcessingResponse) -> str:
@@ -58,7 +93,7 @@ def details_line(response: TextProcessingResponse) -> str:
 
 def response_markdown(request: TextProcessingRequest, response: TextProcessingResponse) -> str:
     """A standalone Markdown document of one request and its result."""
-    parts = [f"# {response.operation.value.replace('_', ' ').capitalize()}", ""]
+    parts = [f"# {response.operation.replace('_', ' ').capitalize()}", ""]
     if request.question:
         parts += [f"**Question:** {request.question}", ""]
     parts += ["## Result", "", result_markdown(response), "", f"_{details_line(response)}_", ""]

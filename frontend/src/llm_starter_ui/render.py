@@ -2,17 +2,29 @@
 
 import streamlit as st
 
-from llm_starter_models import TextProcessingOperation as Op
 from llm_starter_models import TextProcessingRequest, TextProcessingResponse
-from llm_starter_ui.export import details_line, response_json, response_markdown, result_markdown
+from llm_starter_ui.export import (
+    details_line,
+    is_score,
+    output_text,
+    response_json,
+    response_markdown,
+    result_markdown,
+)
 
 HEADINGS = {
-    Op.SUMMARIZE: "Summary",
-    Op.SENTIMENT: "Sentiment",
-    Op.KEY_POINTS: "Key points",
-    Op.QUESTIONS: "Questions",
-    Op.QA: "Answer",
+    "summarize": "Summary",
+    "sentiment": "Sentiment",
+    "key_points": "Key points",
+    "questions": "Questions",
+    "qa": "Answer",
 }
+"""Headings of the built-in operations' results; others are headed by their id."""
+
+
+def heading(operation: str) -> str:
+    """The heading over an operation's result."""
+    return HEADINGS.get(operation) or operation.replace("_", " ").capitalize()
 
 
 def show_sentiment(response: TextProcessingResponse) -> None:
@@ -28,11 +40,31 @@ def show_sentiment(response: TextProcessingResponse) -> None:
     st.markdown(sentiment.explanation)
 
 
+def show_output(output: object) -> None:
+    """An answer of any shape: labels and scores as metrics, lists numbered, text as prose."""
+    if not isinstance(output, dict):
+        st.markdown(result_markdown(TextProcessingResponse(operation="", output=output)))
+        return
+    short = {
+        k: v for k, v in output.items() if is_score(v) or (isinstance(v, str) and len(v) <= 40)
+    }
+    for column, (name, value) in zip(st.columns(len(short) or 1), short.items(), strict=False):
+        column.metric(name.replace("_", " ").capitalize(), output_text(value))
+    for name, value in output.items():
+        if is_score(value):
+            st.progress(value)
+        elif name not in short:
+            st.markdown(f"**{name.replace('_', ' ').capitalize()}**")
+            st.markdown(result_markdown(TextProcessingResponse(operation="", output=value)))
+
+
 def show_result(response: TextProcessingResponse) -> None:
     """The result under a heading that names it."""
-    st.subheader(HEADINGS[response.operation])
-    if response.operation is Op.SENTIMENT:
+    st.subheader(heading(response.operation))
+    if response.sentiment is not None:
         show_sentiment(response)
+    elif response.output is not None:
+        show_output(response.output)
     else:
         st.markdown(result_markdown(response) or "_The backend returned an empty result._")
 
@@ -52,7 +84,7 @@ def show_downloads(
     request: TextProcessingRequest, response: TextProcessingResponse, *, key: str
 ) -> None:
     """Download buttons for the result as JSON and as Markdown."""
-    name = f"{response.operation.value}-result"
+    name = f"{response.operation}-result"
     documents = (
         ("JSON", response_json(request, response), "json", "application/json"),
         ("Markdown", response_markdown(request, response), "md", "text/markdown"),

@@ -1,11 +1,17 @@
 """Input widgets shared by the pages: operation picker, option inputs, question, text sources."""
 
 from collections.abc import Collection
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
 
-from llm_starter_models import OperationInfo, OperationsResponse, TextProcessingRequest
+from llm_starter_models import (
+    OperationInfo,
+    OperationsResponse,
+    OptionSpec,
+    TextProcessingRequest,
+)
 from llm_starter_ui.batch_input import UPLOAD_TYPES, InputFileError, from_lines, from_upload
 from llm_starter_ui.choice import Choice
 from llm_starter_ui.errors import describe_problems, problems_of
@@ -30,18 +36,41 @@ def pick_operation(
     return chosen
 
 
-def options_for(operation: OperationInfo, *, key: str) -> dict[str, int]:
-    """A slider per option of the operation, ranged and defaulted by its spec."""
-    values: dict[str, int] = {}
-    for spec in operation.option_specs:
-        values[spec.name] = st.slider(
-            spec.description,
-            min_value=spec.minimum,
-            max_value=spec.maximum,
-            value=spec.default,
-            key=f"{key}_{operation.id}_{spec.name}",
-        )
-    return values
+def option_input(spec: OptionSpec, *, key: str) -> Any:
+    """The widget an option's spec calls for: a slider for a bounded number, a select box for
+    listed choices, a checkbox, or a text field."""
+    label = spec.description or spec.name.replace("_", " ").capitalize()
+    if spec.choices:
+        index = spec.choices.index(spec.default) if spec.default in spec.choices else 0
+        return st.selectbox(label, spec.choices, index=index, key=key)
+    match spec.type:
+        case "integer" if spec.minimum is not None and spec.maximum is not None:
+            low, high = int(spec.minimum), int(spec.maximum)
+            return st.slider(label, low, high, int(spec.default or low), key=key)
+        case "integer" | "number":
+            step = 1 if spec.type == "integer" else 0.1
+            value = spec.default if spec.default is not None else spec.minimum or 0
+            return st.number_input(
+                label,
+                min_value=spec.minimum,
+                max_value=spec.maximum,
+                value=value,
+                step=step,
+                key=key,
+            )
+        case "boolean":
+            return st.checkbox(label, value=bool(spec.default), key=key)
+        case _:
+            return st.text_input(label, value=str(spec.default or ""), key=key) or None
+
+
+def options_for(operation: OperationInfo, *, key: str) -> dict[str, Any]:
+    """A widget per option of the operation, ranged and defaulted by its spec."""
+    values = {
+        spec.name: option_input(spec, key=f"{key}_{operation.id}_{spec.name}")
+        for spec in operation.option_specs
+    }
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def question_for(operation: OperationInfo, *, key: str) -> str | None:

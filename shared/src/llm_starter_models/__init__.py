@@ -11,20 +11,25 @@ from llm_starter_models.service import (
 )
 from llm_starter_models.text import (
     MIN_TEXT_LENGTH,
+    OPERATION_ID,
     OPTION_LIMITS,
     BatchItemStatus,
     BatchTextProcessingItem,
     BatchTextProcessingRequest,
     BatchTextProcessingResponse,
     ProcessingOptions,
+    ProcessText,
+    Question,
     SentimentResult,
     TextProcessingOperation,
     TextProcessingRequest,
     TextProcessingResponse,
+    UserMetadata,
 )
 
 __all__ = [
     "MIN_TEXT_LENGTH",
+    "OPERATION_ID",
     "OPTION_LIMITS",
     "AuthStatusResponse",
     "BatchItemStatus",
@@ -39,9 +44,12 @@ __all__ = [
     "OperationInfo",
     "OperationsResponse",
     "OptionSpec",
+    "ProcessText",
     "ProcessingOptions",
+    "Question",
     "SentimentResult",
     "TextProcessingOperation",
     "TextProcessingRequest",
     "TextProcessingResponse",
+    "UserMetadata",
 ]

@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field
 
-from llm_starter_models.text import TextProcessingOperation, utcnow
+from llm_starter_models.text import utcnow
 
 
 class HealthResponse(BaseModel):
@@ -27,25 +27,31 @@ class AuthStatusResponse(BaseModel):
 
 
 class OptionSpec(BaseModel):
-    """One option of an operation, with its range and default."""
+    """One option of an operation, with its type, bounds and default."""
 
     name: str
-    type: Literal["integer"] = "integer"
-    minimum: int
-    maximum: int
-    default: int
-    description: str
+    type: Literal["integer", "number", "string", "boolean"] = "integer"
+    minimum: float | None = None
+    maximum: float | None = None
+    default: Any = None
+    choices: list[str] | None = Field(default=None, description="the allowed values, if listed")
+    description: str = ""
 
 
 class OperationInfo(BaseModel):
     """One operation as clients build their widgets from it."""
 
-    id: TextProcessingOperation
+    id: str
     name: str
     description: str
     options: list[str]
     requires_question: bool = False
     option_specs: list[OptionSpec] = Field(default_factory=list)
+    streams: bool = Field(default=False, description="whether POST /process/stream runs it")
+    output_field: str = Field(default="output", description="the response field holding its answer")
+    output_schema: dict[str, Any] | None = Field(
+        default=None, description="JSON Schema of its answer, for operations answering in `output`"
+    )
 
 
 class OperationsResponse(BaseModel):

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -12,12 +12,18 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
-    model_validator,
 )
 from pydantic_core import PydanticSerializationError, to_json
 
 MIN_TEXT_LENGTH = 10
 """Shortest accepted text, counted after stripping surrounding whitespace."""
+
+TEXT_PATTERN = rf"^\s*\S[\s\S]{{{MIN_TEXT_LENGTH - 2},}}\S\s*$"
+"""The same rule as JSON Schema can say it: MIN_TEXT_LENGTH characters from the first non-blank to
+the last (the validator applies it; the pattern tells schema-driven clients)."""
+
+OPERATION_ID = r"^[a-z][a-z0-9_]{0,63}$"
+"""What an operation id looks like; the server lists its operations in GET /operations."""
 
 MAX_QUESTION_LENGTH = 2_000
 
@@ -58,7 +64,7 @@ UnicodeStr = Annotated[str, AfterValidator(_valid_unicode)]
 
 
 class TextProcessingOperation(StrEnum):
-    """The operations the API offers."""
+    """The five operations every server offers (a server may add its own: see GET /operations)."""
 
     SUMMARIZE = "summarize"
     SENTIMENT = "sentiment"
@@ -68,7 +74,7 @@ class TextProcessingOperation(StrEnum):
 
 
 class ProcessingOptions(BaseModel):
-    """Per-operation options; each applies to one operation and is ignored by the others."""
+    """The built-in operations' options; each applies to one operation and is ignored by the others."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -88,58 +94,82 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _text_has_content(text: str) -> str:
+    # Checked on the stripped length, but the text itself is kept exactly as sent.
+    if len(text.strip()) < MIN_TEXT_LENGTH:
+        raise ValueError(
+            f"must be at least {MIN_TEXT_LENGTH} characters long, "
+            "not counting leading and trailing whitespace"
+        )
+    return text
+
+
+ProcessText = Annotated[
+    UnicodeStr,
+    AfterValidator(_text_has_content),
+    Field(
+        description=f"The text to process: at least {MIN_TEXT_LENGTH} characters after stripping; "
+        "the server states its upper bound in GET /v1/text_processing/operations.",
+        json_schema_extra={"pattern": TEXT_PATTERN},
+    ),
+]
+"""A text to process: valid Unicode with MIN_TEXT_LENGTH characters of content."""
+
+Question = Annotated[UnicodeStr, StringConstraints(max_length=MAX_QUESTION_LENGTH)]
+"""A question about the text."""
+
+
+MAX_METADATA_DEPTH = 32
+"""Deepest nesting of user_metadata: it is the caller's bookkeeping, not a document."""
+
+
+def _depth(value: object, limit: int) -> int:
+    """How deeply `value` nests lists and objects, counting no further than `limit` + 1."""
+    if limit < 0 or not isinstance(value, dict | list):
+        return 0
+    children = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(child, limit - 1) for child in children), default=0)
+
+
+def _metadata_is_json(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+    # Kept and stored with batch jobs, so it must serialise: no unpaired surrogates inside.
+    if metadata is not None:
+        if _depth(metadata, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH:
+            raise ValueError(f"must not nest objects or lists more than {MAX_METADATA_DEPTH} deep")
+        try:
+            to_json(metadata)
+        except PydanticSerializationError:
+            raise ValueError(
+                "must be JSON with valid Unicode strings (no unpaired surrogates)"
+            ) from None
+    return metadata
+
+
+UserMetadata = Annotated[dict[str, Any] | None, AfterValidator(_metadata_is_json)]
+"""The caller's own data, kept with the request and never sent to a model."""
+
+
 class TextProcessingRequest(BaseModel):
-    """One text and the operation to run on it."""
+    """One text and the operation to run on it; the server checks options and question per operation."""
 
     model_config = ConfigDict(extra="forbid")
 
-    text: UnicodeStr = Field(
-        description=f"The text to process: at least {MIN_TEXT_LENGTH} characters after stripping; "
-        "the server states its upper bound in GET /v1/text_processing/operations."
+    text: ProcessText
+    operation: str = Field(
+        pattern=OPERATION_ID, description="An operation id from GET /v1/text_processing/operations"
     )
-    operation: TextProcessingOperation
-    question: Annotated[UnicodeStr, StringConstraints(max_length=MAX_QUESTION_LENGTH)] | None = (
-        Field(default=None, description="Required for qa; ignored otherwise.")
+    question: Question | None = Field(
+        default=None, description="Required by operations that need one (qa); ignored otherwise."
     )
-    options: ProcessingOptions = Field(default_factory=ProcessingOptions)
-    user_metadata: dict[str, Any] | None = None
-
-    @field_validator("text")
-    @classmethod
-    def _text_has_content(cls, text: str) -> str:
-        # Checked on the stripped length, but the text itself is kept exactly as sent.
-        if len(text.strip()) < MIN_TEXT_LENGTH:
-            raise ValueError(
-                f"text must be at least {MIN_TEXT_LENGTH} characters long, "
-                "not counting leading and trailing whitespace"
-            )
-        return text
-
-    @field_validator("user_metadata")
-    @classmethod
-    def _metadata_is_json(cls, metadata: dict[str, Any] | None) -> dict[str, Any] | None:
-        # Kept and stored with batch jobs, so it must serialise: no unpaired surrogates inside.
-        if metadata is not None:
-            try:
-                to_json(metadata)
-            except PydanticSerializationError:
-                raise ValueError(
-                    "must be JSON with valid Unicode strings (no unpaired surrogates)"
-                ) from None
-        return metadata
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="The operation's options, by name (see GET /operations)"
+    )
+    user_metadata: UserMetadata = None
 
     @field_validator("options", mode="before")
     @classmethod
     def _null_options_are_empty(cls, options: object) -> object:
         return {} if options is None else options
-
-    @model_validator(mode="after")
-    def _qa_needs_question(self) -> Self:
-        if self.operation is TextProcessingOperation.QA and not (
-            self.question and self.question.strip()
-        ):
-            raise ValueError("question is required for the qa operation")
-        return self
 
 
 class SentimentResult(BaseModel):
@@ -153,12 +183,17 @@ class SentimentResult(BaseModel):
 class TextProcessingResponse(BaseModel):
     """The outcome of one processed text."""
 
-    operation: TextProcessingOperation
+    operation: str
     success: bool = True
     result: str | None = Field(default=None, description="summarize and qa answer here")
     sentiment: SentimentResult | None = None
     key_points: list[str] | None = None
     questions: list[str] | None = None
+    output: Any = Field(
+        default=None,
+        description="The typed output of an operation with no field of its own above (one a "
+        "server adds); its JSON Schema is the operation's `output_schema` in GET /operations.",
+    )
     metadata: dict[str, Any] = Field(default_factory=dict)
     # Infinity would serialise as null and not read back; no real duration is infinite.
     processing_time: float | None = Field(

@@ -1,18 +1,23 @@
 """Model strings to pydantic-ai models; every provider goes through the same agents."""
 
+from collections.abc import Mapping
+
 from pydantic_ai.models import Model
 from pydantic_ai.settings import ModelSettings
 
 from llm_starter_api.config import Settings
-from llm_starter_api.llm.local.model import local_model
+from llm_starter_api.llm.local.model import Engine, local_model
 
 
-def build_model(settings: Settings, model_id: str | None = None) -> Model:
-    """The pydantic-ai model `model_id` (default `LLM_MODEL`) names, with its provider's key and URL."""
+def build_model(
+    settings: Settings, model_id: str | None = None, *, engines: Mapping[str, Engine]
+) -> Model:
+    """The pydantic-ai model `model_id` (default `LLM_MODEL`) names, with its provider's key and
+    URL; `engines` are the embedded engine's answer per operation, for `local`."""
     provider, _, name = (model_id or settings.llm_model).partition(":")
     match provider:
         case "local":
-            return local_model()
+            return local_model(engines)
         case "openai":
             from pydantic_ai.models.openai import OpenAIChatModel
             from pydantic_ai.providers.openai import OpenAIProvider

@@ -17,20 +17,11 @@ from llm_starter_api.infra.monitoring.metrics import record_cache_lookup
 from llm_starter_api.infra.resilience.calls import Resilience
 from llm_starter_api.infra.security.injection import InjectionGuard
 from llm_starter_api.llm.errors import to_app_error
-from llm_starter_api.llm.task import Task
+from llm_starter_api.llm.task import Task, asking
 from llm_starter_api.text.agents import Agents
-from llm_starter_api.text.operations import effective_options
-from llm_starter_api.text.outputs import KeyPoints, Questions
-from llm_starter_api.text.prompts import PROMPT_VERSION
-from llm_starter_models import (
-    SentimentResult,
-    TextProcessingOperation,
-    TextProcessingRequest,
-    TextProcessingResponse,
-)
-from llm_starter_models import TextProcessingOperation as Op
-
-STREAMING_OPERATIONS = (Op.SUMMARIZE, Op.QA)
+from llm_starter_api.text.operations.base import Operation
+from llm_starter_api.text.registry import Registry
+from llm_starter_models import TextProcessingRequest, TextProcessingResponse
 
 
 class TextService:
@@ -38,15 +29,19 @@ class TextService:
 
     def __init__(
         self,
+        operations: Registry,
         agents: Agents,
         *,
         max_text_length: int,
+        max_output_tokens: int,
         timeout_seconds: float,
         cache: ResponseCache,
         resilience: Resilience[Model],
         injection: InjectionGuard | None = None,
     ) -> None:
+        self.operations = operations
         self.agents = agents
+        self.max_output_tokens = max_output_tokens
         self.injection = injection or InjectionGuard("off")
         self.resilience = resilience
         self.cache = cache
@@ -64,22 +59,34 @@ class TextService:
             )
         return self.injection.check(text=request.text, question=request.question)
 
-    def _task(self, request: TextProcessingRequest) -> Task:
-        return Task(
-            operation=request.operation.value,
+    def _task(self, request: TextProcessingRequest) -> tuple[Operation, Task]:
+        operation = self.operations[request.operation]
+        return operation, Task(
+            operation=operation.id,
             document=request.text,
-            question=request.question if request.operation is Op.QA else None,
-            options=effective_options(request),
+            question=request.question if operation.requires_question else None,
+            options=operation.effective_options(self.operations.narrow(request).options),
         )
 
+    def _run_options(self, operation: Operation, task: Task) -> dict[str, Any]:
+        """What one agent run needs besides the prompt: its instructions and output cap."""
+        cap = min(operation.output_tokens(task.options), self.max_output_tokens)
+        return {
+            "instructions": operation.instructions_for(task.options),
+            "model_settings": {"max_tokens": cap},
+        }
+
     def _metadata(
-        self, request: TextProcessingRequest, usage: RunUsage, model_id: str | None = None
+        self,
+        request: TextProcessingRequest,
+        usage: RunUsage,
+        model_id: str | None = None,
     ) -> dict[str, Any]:
         model_id = model_id or self.agents.model_id
         metadata: dict[str, Any] = {
             "word_count": len(request.text.split()),
             "model": model_id,
-            "prompt_version": PROMPT_VERSION,
+            "prompt_version": self.operations[request.operation].prompt_version,
             "input_tokens": usage.input_tokens,
             "output_tokens": usage.output_tokens,
         }
@@ -89,11 +96,11 @@ class TextService:
 
     def cache_key(self, request: TextProcessingRequest) -> CacheKey:
         """The cache key: everything that changes the answer (user_metadata does not)."""
-        task = self._task(request)
+        operation, task = self._task(request)
         return self.cache.key(
-            operation=task.operation,
+            operation=operation.id,
             model=self.agents.model_id,
-            prompt_version=PROMPT_VERSION,
+            prompt_version=operation.prompt_version,
             inputs={"text": task.document, "question": task.question, "options": task.options},
         )
 
@@ -123,24 +130,29 @@ class TextService:
     async def _run(
         self, request: TextProcessingRequest, started: float, flagged: bool = False
     ) -> dict[str, Any]:
-        agent, prompt = self.agents[request.operation], self._task(request).render()
+        operation, task = self._task(request)
+        agent, prompt, run = (
+            self.agents[operation.id],
+            task.prompt(),
+            self._run_options(operation, task),
+        )
         try:
-            with observe_llm_call(self.agents.model_id, request.operation.value) as call:
+            with observe_llm_call(self.agents.model_id, operation.id) as call, asking(task):
                 # Deadline, retries, breakers and fallback models: the resilience layer's job.
                 answer = await self.resilience.call(
-                    request.operation.value, lambda model: agent.run(prompt, model=model)
+                    operation.id, lambda model: agent.run(prompt, model=model, **run)
                 )
                 call.answered(answer.model_id, answer.value.usage)
         except (TimeoutError, AgentRunError) as exc:
             raise to_app_error(exc) from exc
-        run, metadata = answer.value, self._metadata(request, answer.value.usage, answer.model_id)
+        metadata = self._metadata(request, answer.value.usage, answer.model_id)
         if flagged:
             metadata["injection_flagged"] = True
         if answer.degraded:
             metadata["degraded"] = True  # a fallback model answered: the cache skips these
         return _response(
-            request.operation,
-            run.output,
+            operation,
+            answer.value.output,
             metadata=metadata,
             processing_time=time.perf_counter() - started,
         ).model_dump(mode="json")
@@ -148,11 +160,11 @@ class TextService:
     def check_streamable(self, request: TextProcessingRequest) -> bool:
         """Refuse, before any streaming starts, what cannot be streamed; True when flagged."""
         flagged = self.check(request)
-        if request.operation not in STREAMING_OPERATIONS:
+        if not self.operations[request.operation].streams:
+            streaming = ", ".join(op.id for op in self.operations if op.streams)
             raise InvalidInput(
-                f"operation: {request.operation.value} does not stream; streaming supports "
-                + ", ".join(op.value for op in STREAMING_OPERATIONS)
-                + " (use /process for the others)",
+                f"operation: {request.operation} does not stream; streaming supports "
+                f"{streaming} (use /process for the others)",
                 details={"errors": [{"field": "operation", "reason": "does not stream"}]},
             )
         return flagged
@@ -163,12 +175,13 @@ class TextService:
         """Text chunks as the model writes them, then the full response."""
         flagged = self.check_streamable(request)
         started = time.perf_counter()
-        agent = self.agents[request.operation]
+        operation, task = self._task(request)
+        agent = self.agents[operation.id]
         try:
-            with observe_llm_call(self.agents.model_id, request.operation.value) as call:
+            with observe_llm_call(self.agents.model_id, operation.id) as call, asking(task):
                 async with (
                     asyncio.timeout(self.timeout_seconds),
-                    agent.run_stream(self._task(request).render()) as run,
+                    agent.run_stream(task.prompt(), **self._run_options(operation, task)) as run,
                 ):
                     async for chunk in run.stream_text(delta=True, debounce_by=None):
                         yield chunk
@@ -180,7 +193,7 @@ class TextService:
         if flagged:
             metadata["injection_flagged"] = True
         yield _response(
-            request.operation,
+            operation,
             output,
             metadata=metadata,
             processing_time=time.perf_counter() - started,
@@ -195,30 +208,12 @@ def _as_hit(value: dict[str, Any], started: float) -> TextProcessingResponse:
 
 
 def _response(
-    operation: TextProcessingOperation,
-    output: object,
-    *,
-    metadata: dict[str, Any],
-    processing_time: float,
+    operation: Operation, output: object, *, metadata: dict[str, Any], processing_time: float
 ) -> TextProcessingResponse:
-    fields: dict[str, Any] = {}
-    match operation:
-        case Op.SUMMARIZE | Op.QA:
-            assert isinstance(output, str)
-            fields["result"] = output
-        case Op.SENTIMENT:
-            assert isinstance(output, SentimentResult)
-            fields["sentiment"] = output
-        case Op.KEY_POINTS:
-            assert isinstance(output, KeyPoints)
-            fields["key_points"] = output.points
-        case Op.QUESTIONS:
-            assert isinstance(output, Questions)
-            fields["questions"] = output.questions
     return TextProcessingResponse(
-        operation=operation,
+        operation=operation.id,
         metadata=metadata,
         processing_time=processing_time,
         cache_hit=False,
-        **fields,
+        **operation.wire(output),
     )

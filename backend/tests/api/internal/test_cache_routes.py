@@ -8,7 +8,7 @@ from apitest import ClientFactory
 from cryptography.fernet import Fernet
 from redisproc import SHARED_URL, delete_prefix, shared_redis, unique_prefix
 
-from llm_starter_api.text.prompts import PROMPT_VERSION
+from llm_starter_api.text.operations import qa
 
 TEXT = "Rivers carry water to the sea. The Nile is the longest river in Africa."
 SUMMARIZE = {"text": TEXT, "operation": "summarize"}
@@ -52,7 +52,7 @@ async def test_metrics_count_hits_misses_and_tier_latency(make_client: ClientFac
     [
         ({"operation": "summarize"}, False, True),
         ({"model": "local"}, False, False),
-        ({"prompt_version": PROMPT_VERSION, "operation": "qa"}, True, False),
+        ({"prompt_version": qa.OPERATION.prompt_version, "operation": "qa"}, True, False),
         ({"prompt_version": "1999-01-01.1"}, True, True),
         ({"all": True}, False, False),
     ],

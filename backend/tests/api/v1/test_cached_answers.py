@@ -36,7 +36,7 @@ def count_routed(app: FastAPI, routed: list[str]) -> None:
     process = service.process
 
     async def counting(request: TextProcessingRequest) -> TextProcessingResponse:
-        routed.append(request.operation.value)
+        routed.append(request.operation)
         return await process(request)
 
     service.process = counting  # type: ignore[method-assign]

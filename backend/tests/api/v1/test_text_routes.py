@@ -109,8 +109,8 @@ async def test_qa_answer_contains_the_fact(client: httpx.AsyncClient) -> None:
         ({"text": "", "operation": "summarize"}, "text", "at least 10 characters"),
         ({"text": "   \n\t     ", "operation": "summarize"}, "text", "at least 10 characters"),
         ({"text": TEXT, "operation": "translate"}, "operation", "summarize"),
-        ({"text": TEXT, "operation": "qa"}, "body", "question is required"),
-        ({"text": TEXT, "operation": "qa", "question": "   "}, "body", "question is required"),
+        ({"text": TEXT, "operation": "qa"}, "question", "Field required"),
+        ({"text": TEXT, "operation": "qa", "question": "   "}, "question", "must not be blank"),
         (
             {"text": TEXT, "operation": "summarize", "options": {"max_length": "ten"}},
             "options.max_length",
@@ -162,7 +162,7 @@ async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
     response = await client.post(
         PROCESS, content=b'{"text": "unterminated', headers={"Content-Type": "application/json"}
     )
-    error = assert_error(response, 422, "validation_error", "invalid JSON at character")
+    error = assert_error(response, 422, "validation_error", "invalid JSON at line 1 column 10")
     assert error["details"]["errors"][0]["field"] == "body"
 
 

@@ -9,14 +9,18 @@ from pydantic import ValidationError
 
 from llm_starter_api.config import ConfigError, load_settings
 from llm_starter_api.infra.cache.presets import PRESETS
-from llm_starter_api.infra.cache.setup import cache_preset, create_response_cache
+from llm_starter_api.infra.cache.setup import cache_preset, create_response_cache, operation_ttls
+from llm_starter_api.resources import load_operations, storable
+
+CLASSES = {op.id: op.cache for op in load_operations(make_settings())}
 
 REMOTE = "redis://cache.internal:6379/0"
 
 
 @pytest.mark.parametrize("name", list(PRESETS))
 async def test_every_preset_builds_a_working_cache_without_redis(name: str) -> None:
-    cache = create_response_cache(make_settings(cache_preset=name), None)
+    settings = make_settings(cache_preset=name)
+    cache = create_response_cache(settings, None, classes=CLASSES, storable=storable)
     status = await cache.status()
     assert status.tier == ("disabled" if name == "disabled" else "memory")
 
@@ -29,13 +33,20 @@ def test_single_settings_override_the_preset(monkeypatch: pytest.MonkeyPatch) ->
         "CACHE_OPERATION_TTLS": '{"qa": 7}',
     }.items():
         monkeypatch.setenv(variable, value)
-    preset = cache_preset(load_settings())
+    settings = load_settings()
+    preset = cache_preset(settings)
     assert (preset.default_ttl, preset.memory_max_entries) == (42, 0)
-    assert preset.operation_ttls["qa"] == 7
-    assert (
-        preset.operation_ttls["sentiment"] == PRESETS["ai-production"].operation_ttls["sentiment"]
-    )
     assert preset.compression_level == PRESETS["ai-production"].compression_level
+    ttls = operation_ttls(preset, CLASSES, settings.cache_operation_ttls)
+    assert ttls["qa"] == 7
+    assert ttls["sentiment"] == PRESETS["ai-production"].class_ttls["long"] == 24 * 3600
+    assert ttls["summarize"] == PRESETS["ai-production"].class_ttls["standard"]
+
+
+def test_an_operation_this_server_lacks_in_the_ttls_stops_start_up() -> None:
+    settings = make_settings(cache_operation_ttls={"translate": 60})
+    with pytest.raises(ConfigError, match=r"CACHE_OPERATION_TTLS: unknown operation.*translate"):
+        load_operations(settings)
 
 
 def test_the_default_is_an_in_memory_development_cache() -> None:

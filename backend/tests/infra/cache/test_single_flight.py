@@ -24,7 +24,7 @@ from llm_starter_api.infra.cache.memory import MemoryCache
 from llm_starter_api.infra.cache.response_cache import ResponseCache
 from llm_starter_api.infra.cache.single_flight import SingleFlight
 from llm_starter_api.main import create_app
-from llm_starter_api.resources import Resources
+from llm_starter_api.resources import Resources, storable
 from llm_starter_models import TextProcessingOperation as Op
 from llm_starter_models import TextProcessingRequest
 
@@ -152,7 +152,9 @@ def response_cache() -> ResponseCache:
         LRUStore(max_entries=10, max_bytes=100_000),
         Codec(compression_threshold=1000, compression_level=1),
     )
-    return ResponseCache(memory, prefix="p", default_ttl=60, operation_ttls={"qa": 5})
+    return ResponseCache(
+        memory, prefix="p", default_ttl=60, operation_ttls={"qa": 5}, storable=storable
+    )
 
 
 KEY = CacheKey("p:ai:summarize:m:v:d", "summarize")

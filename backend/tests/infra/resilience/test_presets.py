@@ -15,17 +15,21 @@ from llm_starter_api.infra.resilience.policy import (
     parse_overrides,
     resolve,
 )
+from llm_starter_api.resources import load_operations
+
+# The built-in operations' call classes, as the composition root hands them to the policy.
+CLASSES = {op.id: op.resilience for op in load_operations(make_settings())}
 
 
 def test_simple_uses_balanced_everywhere() -> None:
-    policy = resolve("simple", ResilienceOverrides(), ceiling=600)
+    policy = resolve("simple", ResilienceOverrides(), ceiling=600, classes=CLASSES)
 
     assert policy.default == STRATEGIES["balanced"]
     assert set(policy.operations.values()) == {STRATEGIES["balanced"]}
 
 
 def test_production_maps_operations_to_their_strategies() -> None:
-    policy = resolve("production", ResilienceOverrides(), ceiling=600)
+    policy = resolve("production", ResilienceOverrides(), ceiling=600, classes=CLASSES)
 
     assert policy.for_operation("sentiment") == STRATEGIES["aggressive"]
     assert policy.for_operation("qa") == STRATEGIES["conservative"]
@@ -33,7 +37,7 @@ def test_production_maps_operations_to_their_strategies() -> None:
 
 
 def test_llm_timeout_caps_deadlines_and_attempt_timeouts() -> None:
-    policy = resolve("production", ResilienceOverrides(), ceiling=12.0)
+    policy = resolve("production", ResilienceOverrides(), ceiling=12.0, classes=CLASSES)
 
     qa = policy.for_operation("qa")
     assert (qa.deadline, qa.attempt_timeout) == (12.0, 12.0)
@@ -44,7 +48,7 @@ def test_custom_config_overrides_numbers_strategy_and_operations() -> None:
         '{"strategy": "critical", "operations": {"qa": "aggressive"}, "attempts": 2}'
     )
 
-    policy = resolve("production", overrides, ceiling=600)
+    policy = resolve("production", overrides, ceiling=600, classes=CLASSES)
 
     assert policy.default == replace(STRATEGIES["critical"], attempts=2)
     assert policy.for_operation("qa") == replace(STRATEGIES["aggressive"], attempts=2)
@@ -59,13 +63,20 @@ def test_custom_config_overrides_numbers_strategy_and_operations() -> None:
         ('{"attempts": 0}', "attempts"),
         ('{"deadline": -1}', "deadline"),
         ('{"strategy": "reckless"}', "strategy"),
-        ('{"operations": {"translate": "balanced"}}', "translate"),
         ("{not json", "JSON"),
     ],
 )
 def test_bad_custom_config_is_refused_naming_the_key(raw: str, named: str) -> None:
     with pytest.raises(ValidationError, match=named):
         make_settings(resilience_custom_config=raw)
+
+
+def test_an_operation_this_server_lacks_stops_start_up_naming_the_variable() -> None:
+    settings = make_settings(resilience_custom_config='{"operations": {"translate": "balanced"}}')
+    with pytest.raises(
+        ConfigError, match=r"RESILIENCE_CUSTOM_CONFIG: unknown operation.*translate"
+    ):
+        load_operations(settings)
 
 
 def test_start_up_names_resilience_custom_config_and_the_bad_key(

@@ -9,7 +9,6 @@ from llm_starter_ui import render, session, widgets
 from llm_starter_ui.errors import ApiError
 
 LAST = "stream_last"
-STREAMING_OPERATIONS = ("summarize", "qa")
 NO_STREAMING = (
     "This backend does not offer streaming: POST /v1/text_processing/process/stream "
     "answered 404. The Process page gives the same results in one piece."
@@ -27,7 +26,7 @@ def stream(request: TextProcessingRequest) -> TextProcessingResponse | None:
             else:
                 final.append(part)
 
-    st.subheader(render.HEADINGS[request.operation])
+    st.subheader(render.heading(request.operation))
     try:
         st.write_stream(chunks())
     except ApiError as exc:
@@ -44,7 +43,11 @@ catalog = session.operations()
 if catalog is None:
     st.stop()
 
-choice = widgets.choose(catalog, prefix="stream", only=STREAMING_OPERATIONS)
+streaming = [op.id for op in catalog.operations if op.streams]
+if not streaming:
+    st.info("This backend streams none of its operations; the Process page runs them all.")
+    st.stop()
+choice = widgets.choose(catalog, prefix="stream", only=streaming)
 text = widgets.text_source(prefix="stream", max_length=catalog.max_text_length)
 
 if st.button("Stream", type="primary"):

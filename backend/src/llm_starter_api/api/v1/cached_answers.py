@@ -18,10 +18,10 @@ from pydantic import ValidationError
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from llm_starter_api.api.v1.bodies import PARSED, check_media_type
 from llm_starter_api.errors import AppError
 from llm_starter_api.infra.security.auth import APIKeys, presented_key
 from llm_starter_api.text.service import TextService
-from llm_starter_models import TextProcessingRequest
 
 PATH = "/v1/text_processing/process"
 
@@ -53,19 +53,21 @@ class CachedAnswers:
 
 
 def _answer(scope: Scope, body: bytes) -> bytes | None:
-    """The cached answer as JSON, or None whenever the route should answer instead."""
+    """The cached answer as JSON, or None whenever the route should answer instead.
+
+    A body it parsed is left in the request's state for the route: parsed once per request.
+    """
     connection = HTTPConnection(scope)
-    media_type = connection.headers.get("content-type", "").partition(";")[0]
-    if media_type.strip().lower() != "application/json":
-        return None
     app: FastAPI = scope["app"]
     keys: APIKeys = app.state.api_keys
     if not keys.admit(presented_key(connection)):
         return None
     try:
-        request = TextProcessingRequest.model_validate_json(body)
-    except ValidationError:
+        check_media_type(connection.headers.get("content-type", ""))
+        request = app.state.operations.parse(body)
+    except (AppError, ValidationError):
         return None
+    scope.setdefault("state", {})[PARSED] = request
     service: TextService = app.state.resources.text_service
     try:
         response = service.cached(request)

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response
 
+from llm_starter_api.api.v1.bodies import BatchBody, body_schema
 from llm_starter_api.deps import CurrentKey, JobsDep, require_api_key
 from llm_starter_api.errors import NotFound, error_responses
 from llm_starter_api.jobs.service import JobView
 from llm_starter_api.text.batch import owner_of
 from llm_starter_models import (
     BatchItemStatus,
-    BatchTextProcessingRequest,
     JobProgress,
     JobResponse,
 )
@@ -78,9 +78,9 @@ def _found(view: JobView | None, job_id: str) -> JobView:
     return view
 
 
-@router.post("", status_code=202)
+@router.post("", status_code=202, openapi_extra=body_schema("BatchRequest"))
 async def submit_job(
-    batch: BatchTextProcessingRequest,
+    batch: BatchBody,
     jobs: JobsDep,
     key: CurrentKey,
     request: Request,

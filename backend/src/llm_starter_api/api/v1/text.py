@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from llm_starter_api import __version__
+from llm_starter_api.api.v1.bodies import BatchBody, ProcessBody, body_schema
 from llm_starter_api.deps import (
     BatchRunnerDep,
     CurrentKey,
@@ -17,9 +18,8 @@ from llm_starter_api.deps import (
 )
 from llm_starter_api.errors import AppError, NotFound, error_body, error_responses
 from llm_starter_api.text.batch import owner_of
-from llm_starter_api.text.operations import catalog
+from llm_starter_api.text.registry import Registry
 from llm_starter_models import (
-    BatchTextProcessingRequest,
     BatchTextProcessingResponse,
     ErrorResponse,
     HealthResponse,
@@ -46,32 +46,33 @@ router = APIRouter(
 
 
 @router.get("/operations")
-async def operations(settings: SettingsDep) -> OperationsResponse:
+async def operations(settings: SettingsDep, http: Request) -> OperationsResponse:
     """The operations, their options with ranges, and this server's input limits."""
+    registry: Registry = http.app.state.operations
     return OperationsResponse(
-        operations=catalog(),
+        operations=registry.catalog(),
         max_text_length=settings.max_text_length,
         max_batch_size=settings.max_batch_size,
     )
 
 
-@router.post("/process")
-async def process(
-    request: TextProcessingRequest, service: TextServiceDep
-) -> TextProcessingResponse:
+@router.post("/process", openapi_extra=body_schema("ProcessRequest"))
+async def process(request: ProcessBody, service: TextServiceDep) -> TextProcessingResponse:
     """Run one operation on one text."""
     return await service.process(request)
 
 
-async def _streamable(
-    request: TextProcessingRequest, service: TextServiceDep
-) -> TextProcessingRequest:
+async def _streamable(request: ProcessBody, service: TextServiceDep) -> TextProcessingRequest:
     # Checked before the stream opens, so bad input gets a plain 4xx rather than an error event.
     service.check_streamable(request)
     return request
 
 
-@router.post("/process/stream", response_class=EventSourceResponse)
+@router.post(
+    "/process/stream",
+    response_class=EventSourceResponse,
+    openapi_extra=body_schema("ProcessRequest"),
+)
 async def process_stream(
     request: Annotated[TextProcessingRequest, Depends(_streamable)],
     service: TextServiceDep,
@@ -88,9 +89,9 @@ async def process_stream(
         yield ServerSentEvent(event="error", data=error_body(http, exc))
 
 
-@router.post("/batch_process")
+@router.post("/batch_process", openapi_extra=body_schema("BatchRequest"))
 async def batch_process(
-    batch: BatchTextProcessingRequest, runner: BatchRunnerDep, key: CurrentKey
+    batch: BatchBody, runner: BatchRunnerDep, key: CurrentKey
 ) -> BatchTextProcessingResponse:
     """Run several requests; each item reports its own success or failure."""
     return await runner.run(batch, owner=owner_of(key))

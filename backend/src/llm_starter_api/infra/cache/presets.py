@@ -29,8 +29,9 @@ class CachePreset:
 
     enabled: bool = True
     default_ttl: int = _HOUR
-    operation_ttls: Mapping[str, int] = field(default_factory=lambda: _ttls())
-    """Seconds per operation name; operations not listed use `default_ttl`."""
+    class_ttls: Mapping[str, int] = field(default_factory=lambda: _ttls())
+    """Seconds per retention class ("short", "standard", "long"); each cached operation names its
+    class, and classes not listed here use `default_ttl`."""
     memory_max_entries: int = 1000
     memory_max_bytes: int = 64 * _MB
     memory_ttl: int = 300
@@ -40,11 +41,9 @@ class CachePreset:
     compression_level: int = 3
 
 
-# Sentiment barely changes with wording; free-form answers are kept shorter.
-_AI_TTLS = _ttls(
-    summarize=2 * _HOUR, sentiment=24 * _HOUR, key_points=2 * _HOUR, questions=_HOUR, qa=_HOUR // 2
-)
-_AI_DEV_TTLS = _ttls(summarize=600, sentiment=1800, key_points=600, questions=600, qa=300)
+# Answers that barely change with wording are kept long; free-form answers shorter.
+_AI_TTLS = _ttls(short=_HOUR // 2, standard=2 * _HOUR, long=24 * _HOUR)
+_AI_DEV_TTLS = _ttls(short=300, standard=600, long=1800)
 
 PRESETS: Mapping[PresetName, CachePreset] = MappingProxyType(
     {
@@ -61,11 +60,11 @@ PRESETS: Mapping[PresetName, CachePreset] = MappingProxyType(
             compression_level=6,
         ),
         "ai-development": CachePreset(
-            default_ttl=1800, operation_ttls=_AI_DEV_TTLS, memory_ttl=60, compression_threshold=1024
+            default_ttl=1800, class_ttls=_AI_DEV_TTLS, memory_ttl=60, compression_threshold=1024
         ),
         "ai-production": CachePreset(
             default_ttl=2 * _HOUR,
-            operation_ttls=_AI_TTLS,
+            class_ttls=_AI_TTLS,
             memory_max_entries=5000,
             memory_max_bytes=256 * _MB,
             compression_threshold=1024,

@@ -17,12 +17,6 @@ _FIRST_POLL = 0.01
 _LONGEST_POLL = 0.25
 
 
-def storable(value: Value) -> bool:
-    """Only successful answers from the intended path: never a fallback marked `degraded`."""
-    metadata = value.get("metadata") or {}
-    return value.get("success", True) is True and not metadata.get("degraded")
-
-
 class ResponseCache:
     """Looks answers up, computes a missing one once (per process, and per Redis when shared)."""
 
@@ -33,6 +27,7 @@ class ResponseCache:
         prefix: str,
         default_ttl: int,
         operation_ttls: Mapping[str, int],
+        storable: Callable[[Value], bool] = lambda value: True,
         locks: RedisLocks | None = None,
         wait_seconds: float = 30.0,
     ) -> None:
@@ -40,6 +35,8 @@ class ResponseCache:
         self.prefix = prefix
         self.default_ttl = default_ttl
         self.operation_ttls = dict(operation_ttls)
+        self.storable = storable
+        """Whether an answer may be kept (the caller's rule, e.g. never a degraded one)."""
         self.locks = locks
         self.wait_seconds = wait_seconds
         self.metrics = cache.metrics if cache is not None else CacheMetrics()
@@ -112,7 +109,7 @@ class ResponseCache:
     async def _compute_and_store(self, key: CacheKey, compute: Compute) -> Value:
         assert self.cache is not None
         value = await compute()
-        if storable(value):
+        if self.storable(value):
             await self.cache.set(key.name, value, ttl=self.ttl(key.operation))
             self.metrics.count("store")
         else:

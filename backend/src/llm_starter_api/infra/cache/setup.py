@@ -1,12 +1,13 @@
 """Settings to a ResponseCache: the preset, overridden by single CACHE_* settings."""
 
 import dataclasses
+from collections.abc import Callable, Mapping
 
 from redis.asyncio import Redis
 
 from llm_starter_api.config import Settings
 from llm_starter_api.infra.cache.availability import Availability
-from llm_starter_api.infra.cache.codec import Codec, fernet_keys
+from llm_starter_api.infra.cache.codec import Codec, Value, fernet_keys
 from llm_starter_api.infra.cache.locks import RedisLocks
 from llm_starter_api.infra.cache.lru import LRUStore
 from llm_starter_api.infra.cache.memory import MemoryCache
@@ -18,7 +19,7 @@ from llm_starter_api.infra.redis import RedisOptions
 
 
 def cache_preset(settings: Settings) -> CachePreset:
-    """The preset CACHE_PRESET names, with every CACHE_* setting that is set applied over it."""
+    """The preset CACHE_PRESET names, with every single CACHE_* setting that is set applied over it."""
     preset = PRESETS[settings.cache_preset]
     overrides = {
         name: value
@@ -32,8 +33,15 @@ def cache_preset(settings: Settings) -> CachePreset:
         )
         if (value := getattr(settings, f"cache_{name}")) is not None
     }
-    ttls = {**preset.operation_ttls, **settings.cache_operation_ttls}
-    return dataclasses.replace(preset, **overrides, operation_ttls=ttls)
+    return dataclasses.replace(preset, **overrides)
+
+
+def operation_ttls(
+    preset: CachePreset, classes: Mapping[str, str], overrides: Mapping[str, int]
+) -> dict[str, int]:
+    """Seconds per operation: its retention class's TTL in the preset, unless overridden."""
+    ttls = {op: preset.class_ttls.get(name, preset.default_ttl) for op, name in classes.items()}
+    return ttls | dict(overrides)
 
 
 def redis_options(settings: Settings) -> RedisOptions | None:
@@ -50,8 +58,17 @@ def redis_options(settings: Settings) -> RedisOptions | None:
     )
 
 
-def create_response_cache(settings: Settings, redis: Redis | None) -> ResponseCache:
-    """The cache the text service uses: Redis with a memory tier, memory alone, or none."""
+def create_response_cache(
+    settings: Settings,
+    redis: Redis | None,
+    *,
+    classes: Mapping[str, str],
+    storable: Callable[[Value], bool],
+) -> ResponseCache:
+    """The cache the text service uses: Redis with a memory tier, memory alone, or none.
+
+    `classes` gives each operation's retention class; `storable` says which answers to keep.
+    """
     preset = cache_preset(settings)
     key = settings.cache_encryption_key
     codec = Codec(
@@ -83,7 +100,8 @@ def create_response_cache(settings: Settings, redis: Redis | None) -> ResponseCa
         cache,
         prefix=settings.cache_key_prefix,
         default_ttl=preset.default_ttl,
-        operation_ttls=preset.operation_ttls,
+        operation_ttls=operation_ttls(preset, classes, settings.cache_operation_ttls),
+        storable=storable,
         locks=locks,
         # A waiter gives up on another process's computation once it could have finished.
         wait_seconds=settings.llm_timeout_seconds + settings.cache_lock_seconds,

@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from pydantic_ai.exceptions import AgentRunError
-from pydantic_ai.models import Model
 from redis.asyncio import Redis
 
-from llm_starter_api.config import Settings
 from llm_starter_api.infra.resilience.breaker import (
     BreakerConfig,
     BreakerState,
@@ -18,11 +16,10 @@ from llm_starter_api.infra.resilience.breaker import (
     CircuitOpen,
     MemoryStore,
 )
-from llm_starter_api.infra.resilience.policy import Policy, Strategy, resolve
+from llm_starter_api.infra.resilience.policy import Policy, Strategy
 from llm_starter_api.infra.resilience.redis_store import RedisStore
 from llm_starter_api.infra.resilience.retry import Deadline, Sleep, retrying
 from llm_starter_api.llm.errors import is_transient
-from llm_starter_api.llm.models import build_model
 
 KEY_PREFIX = "llmstarter:resilience"
 
@@ -156,17 +153,3 @@ class Resilience[M]:
         """Names of the breakers that are open now."""
         snapshots = {name: await b.snapshot() for name, b in self.breakers.items()}
         return [name for name, shot in snapshots.items() if shot.state is BreakerState.OPEN]
-
-
-def create_resilience(settings: Settings, model: Model, redis: Redis | None) -> Resilience[Model]:
-    """LLM_MODEL's `model`, then each of LLM_FALLBACK_MODELS, under the configured policy."""
-    fallbacks = [m for m in dict.fromkeys(settings.llm_fallback_models) if m != settings.llm_model]
-    models = [(settings.llm_model, model), *((m, build_model(settings, m)) for m in fallbacks)]
-    policy = resolve(
-        settings.resilience_preset,
-        settings.resilience_custom_config,
-        ceiling=settings.llm_timeout_seconds,
-    )
-    # Under the deployment's Redis key prefix, so apps sharing one Redis keep their breakers apart.
-    prefix = f"{settings.cache_key_prefix}:resilience"
-    return Resilience.create(policy, models, redis=redis, key_prefix=prefix)

@@ -6,8 +6,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from llm_starter_models import TextProcessingOperation as Op
-
 type StrategyName = Literal["aggressive", "balanced", "conservative", "critical"]
 type PresetName = Literal["simple", "development", "production"]
 
@@ -44,18 +42,20 @@ STRATEGIES: Mapping[StrategyName, Strategy] = {
 
 @dataclass(frozen=True, slots=True)
 class Preset:
-    """A default strategy (which also sets the breakers) and per-operation exceptions."""
+    """A default strategy (which also sets the breakers) and the strategy of each call class.
+
+    Each operation names its class ("quick", "standard" or "patient"); a class not listed here
+    takes the default strategy.
+    """
 
     strategy: StrategyName
-    operations: Mapping[Op, StrategyName]
+    classes: Mapping[str, StrategyName]
 
 
 PRESETS: Mapping[PresetName, Preset] = {
     "simple": Preset("balanced", {}),
     "development": Preset("aggressive", {}),
-    "production": Preset(
-        "balanced", {Op.SENTIMENT: "aggressive", Op.KEY_POINTS: "aggressive", Op.QA: "conservative"}
-    ),
+    "production": Preset("balanced", {"quick": "aggressive", "patient": "conservative"}),
 }
 
 _Seconds = Annotated[float, Field(gt=0, le=600)]
@@ -67,7 +67,7 @@ class ResilienceOverrides(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     strategy: StrategyName | None = None
-    operations: dict[Op, StrategyName] = Field(default_factory=dict)
+    operations: dict[str, StrategyName] = Field(default_factory=dict)
     attempts: Annotated[int, Field(ge=1, le=10)] | None = None
     backoff_base: Annotated[float, Field(ge=0, le=60)] | None = None
     backoff_max: Annotated[float, Field(ge=0, le=300)] | None = None
@@ -109,8 +109,15 @@ class Policy:
         return self.operations.get(operation, self.default)
 
 
-def resolve(preset: PresetName, overrides: ResilienceOverrides, *, ceiling: float) -> Policy:
-    """Apply overrides to a preset; `ceiling` (LLM_TIMEOUT_SECONDS) caps every deadline."""
+def resolve(
+    preset: PresetName,
+    overrides: ResilienceOverrides,
+    *,
+    ceiling: float,
+    classes: Mapping[str, str],
+) -> Policy:
+    """Apply overrides to a preset for the operations in `classes` (operation -> call class);
+    `ceiling` (LLM_TIMEOUT_SECONDS) caps every deadline."""
     chosen = PRESETS[preset]
     numbers = overrides.numbers()
 
@@ -122,6 +129,6 @@ def resolve(preset: PresetName, overrides: ResilienceOverrides, *, ceiling: floa
         )
 
     default_name = overrides.strategy or chosen.strategy
-    names = {op.value: chosen.operations.get(op, default_name) for op in Op}
-    names |= {op.value: name for op, name in overrides.operations.items()}
+    names = {op: chosen.classes.get(kind, default_name) for op, kind in classes.items()}
+    names |= overrides.operations
     return Policy(preset, effective(default_name), {op: effective(n) for op, n in names.items()})

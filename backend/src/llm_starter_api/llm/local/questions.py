@@ -66,7 +66,12 @@ def questions(text: str, *, num_questions: int) -> list[str]:
             if round_ > 1 or not asked.has(index):
                 asked.add_about_phrase(index, round_, phrases[index])
         round_ += 1
-    return [question for _, _, question in sorted(asked.items)]
+    found = [question for _, _, question in sorted(asked.items)]
+    # A text with no fact, name or phrase to ask about (digits, symbols) still gets a question.
+    return found or [FALLBACK_QUESTION]
+
+
+FALLBACK_QUESTION = "What is the text about?"
 
 
 def _sentence_question(sentence: str, lowercase: Set[str]) -> str | None:
