@@ -32,7 +32,7 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
 
 def resilience() -> Resilience[object]:
     policy = resolve(
-        "production", ResilienceOverrides(), ceiling=30.0, classes={"summarize": "standard"}
+        "production", ResilienceOverrides(), timeout=30.0, classes={"summarize": "standard"}
     )
     return Resilience.create(policy, [("openai:bench-model", MODEL)])
 

@@ -32,6 +32,10 @@ PROVIDER_KEYS: dict[str, str] = {
     "anthropic": "ANTHROPIC_API_KEY",
 }
 MODEL_PREFIXES = ("local", "openai", "google-gla", "anthropic", "ollama")
+HOSTED_TIMEOUT = 30.0
+SELF_HOSTED_TIMEOUT = 120.0
+
+type OutputModeSetting = Literal["auto", "tool", "native", "prompted"]
 
 
 class ConfigError(SystemExit):
@@ -56,7 +60,13 @@ class Settings(BaseSettings):
     llm_model: str = "local"
     llm_temperature: float = Field(default=0.3, ge=0.0, le=2.0)
     llm_max_output_tokens: int = Field(default=1024, ge=1, le=200_000)
-    llm_timeout_seconds: float = Field(default=30.0, gt=0.0, le=600.0)
+    # Unset: 30 s for hosted providers, 120 s for self-hosted servers (OPENAI_BASE_URL, Ollama).
+    llm_timeout_seconds: float | None = Field(default=None, gt=0.0, le=600.0)
+    # How structured answers are asked for; LLM_OUTPUT_MODES sets it per model (JSON).
+    llm_output_mode: OutputModeSetting = "auto"
+    llm_output_modes: dict[str, OutputModeSetting] = Field(default_factory=dict)
+    # Characters of an invalid answer quoted in its 502 and log line; 0 quotes none.
+    llm_invalid_output_excerpt: int | None = Field(default=None, ge=0, le=500)
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     gemini_api_key: SecretStr | None = None
@@ -291,6 +301,30 @@ class Settings(BaseSettings):
         if self.environment == "production" and not self.api_keys:
             raise ValueError("production needs API_KEY (and optionally ADDITIONAL_API_KEYS)")
         return self
+
+    @property
+    def llm_timeout(self) -> float:
+        """LLM_TIMEOUT_SECONDS, else the default for where LLM_MODEL is served."""
+        if self.llm_timeout_seconds is not None:
+            return self.llm_timeout_seconds
+        return SELF_HOSTED_TIMEOUT if self.self_hosted(self.llm_model) else HOSTED_TIMEOUT
+
+    def self_hosted(self, model: str) -> bool:
+        """Whether `model` is served by a server of the deployment's own (OPENAI_BASE_URL, Ollama),
+        where tool calling, speed and prices differ from the hosted providers'."""
+        provider = model.partition(":")[0]
+        return provider == "ollama" or (provider == "openai" and self.openai_base_url is not None)
+
+    def output_mode(self, model: str) -> OutputModeSetting:
+        """LLM_OUTPUT_MODES' entry for `model`, else LLM_OUTPUT_MODE."""
+        return self.llm_output_modes.get(model, self.llm_output_mode)
+
+    @property
+    def invalid_output_excerpt(self) -> int:
+        """LLM_INVALID_OUTPUT_EXCERPT, else 0 in production (answers may echo user text), 120 elsewhere."""
+        if self.llm_invalid_output_excerpt is not None:
+            return self.llm_invalid_output_excerpt
+        return 0 if self.environment == "production" else 120
 
     @property
     def model_provider(self) -> str:

@@ -71,6 +71,14 @@ class ProviderRejected(AppError):
     default_message = "The language model provider rejected the request"
 
 
+class InvalidModelOutput(ProviderRejected):
+    """The model answered, but not in the shape the operation needs (after its retry and, where
+    configured, every output mode and fallback model)."""
+
+    error_code = "invalid_model_output"
+    default_message = "The language model returned an invalid answer"
+
+
 def error_responses(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` documenting each status with the one error body."""
     return {

@@ -18,6 +18,7 @@ from llm_starter_api.jobs.service import Jobs
 from llm_starter_api.jobs.setup import create_jobs
 from llm_starter_api.llm.local.model import Engine
 from llm_starter_api.llm.models import build_model, model_settings
+from llm_starter_api.llm.output_modes import OutputModes
 from llm_starter_api.text import registry
 from llm_starter_api.text.agents import Agents, build_agents
 from llm_starter_api.text.batch import BatchRunner, BatchStore
@@ -63,7 +64,7 @@ def create_resilience(
     policy = resolve(
         settings.resilience_preset,
         settings.resilience_custom_config,
-        ceiling=settings.llm_timeout_seconds,
+        timeout=settings.llm_timeout,
         classes={op.id: op.resilience for op in operations},
     )
     # Under the deployment's Redis key prefix, so apps sharing one Redis keep their breakers apart.
@@ -108,10 +109,15 @@ class Resources:
             agents,
             max_text_length=settings.max_text_length,
             max_output_tokens=settings.llm_max_output_tokens,
-            timeout_seconds=settings.llm_timeout_seconds,
+            timeout_seconds=settings.llm_timeout,
             cache=cache,
             resilience=resilience,
+            output_modes=OutputModes(
+                {model_id: settings.output_mode(model_id) for model_id, _ in resilience.models},
+                probing=frozenset(m for m, _ in resilience.models if settings.self_hosted(m)),
+            ),
             injection=InjectionGuard(settings.injection_detection),
+            invalid_output_excerpt=settings.invalid_output_excerpt,
         )
         store = BatchStore(
             retention_seconds=settings.batch_retention_seconds,

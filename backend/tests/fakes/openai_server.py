@@ -166,6 +166,8 @@ class FakeOpenAI:
             reply = HTTPError(400, "the fake OpenAI server does not stream")
         elif reply is None and tools:
             reply = ToolCall(example(tools[0]["function"]["parameters"]))
+        elif reply is None and (schema := _json_schema_asked(body)) is not None:
+            reply = Text(json.dumps(example(schema)))
         elif reply is None:
             reply = Text(DEFAULT_TEXT)
         match reply:
@@ -204,6 +206,15 @@ class FakeOpenAI:
                 "usage": usage,
             }
         )
+
+
+def _json_schema_asked(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The schema of a `response_format` asking for JSON-schema output (native mode), if any."""
+    response_format = body.get("response_format") or {}
+    if response_format.get("type") != "json_schema":
+        return None
+    schema: Mapping[str, Any] = response_format["json_schema"]["schema"]
+    return schema
 
 
 async def _disconnect_within(seconds: float, receive: Receive) -> None:

@@ -33,7 +33,9 @@ INVALID_SENTIMENT = {"sentiment": "ecstatic", "confidence": 7}
 async def process(
     make_client: ClientFactory, base_url: str, operation: Op, **settings: Any
 ) -> httpx.Response:
-    """POST one request to an app whose model is `openai:fake-model` at `base_url`."""
+    """POST one request to an app whose model is `openai:fake-model` at `base_url`, asked for
+    structured output as tool calls (the other modes: test_output_modes.py)."""
+    settings.setdefault("llm_output_mode", "tool")
     async with make_client(
         llm_model="openai:fake-model", openai_base_url=base_url, openai_api_key=SECRET, **settings
     ) as client:
@@ -147,7 +149,7 @@ async def test_invalid_structured_output_twice_is_a_provider_error_after_one_ret
 
     response = await process(make_client, openai_server.url, Op.SENTIMENT)
 
-    assert_error(response, 502, "provider_error")
+    assert_error(response, 502, "invalid_model_output")
     assert len(openai_server.requests) == 2
 
 

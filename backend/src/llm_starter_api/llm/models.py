@@ -62,8 +62,8 @@ def model_settings(settings: Settings) -> ModelSettings:
     return ModelSettings(
         temperature=settings.llm_temperature,
         max_tokens=settings.llm_max_output_tokens,
-        timeout=settings.llm_timeout_seconds,
-        request_timeout=settings.llm_timeout_seconds,
+        timeout=settings.llm_timeout,
+        request_timeout=settings.llm_timeout,
         # One attempt per call: retrying is our resilience layer's decision, not the SDK's.
         max_retries=0,
     )

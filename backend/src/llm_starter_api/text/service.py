@@ -1,27 +1,32 @@
 """TextService: one request in, one response out, through the operation's agent."""
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from pydantic_ai.exceptions import AgentRunError
+from pydantic_ai import AgentRunResult
+from pydantic_ai.exceptions import AgentRunError, UnexpectedModelBehavior
 from pydantic_ai.models import Model
 from pydantic_ai.usage import RunUsage
 
-from llm_starter_api.errors import InvalidInput
+from llm_starter_api.errors import AppError, InvalidInput
 from llm_starter_api.infra.cache.keys import CacheKey
 from llm_starter_api.infra.cache.response_cache import ResponseCache
 from llm_starter_api.infra.monitoring.llm import observe_llm_call
 from llm_starter_api.infra.monitoring.metrics import record_cache_lookup
 from llm_starter_api.infra.resilience.calls import Resilience
 from llm_starter_api.infra.security.injection import InjectionGuard
-from llm_starter_api.llm.errors import to_app_error
+from llm_starter_api.llm.errors import InvalidOutput, invalid_output, to_app_error
+from llm_starter_api.llm.output_modes import OutputModes, output_spec
 from llm_starter_api.llm.task import Task, asking
 from llm_starter_api.text.agents import Agents
 from llm_starter_api.text.operations.base import Operation
 from llm_starter_api.text.registry import Registry
 from llm_starter_models import TextProcessingRequest, TextProcessingResponse
+
+logger = logging.getLogger(__name__)
 
 
 class TextService:
@@ -37,9 +42,13 @@ class TextService:
         timeout_seconds: float,
         cache: ResponseCache,
         resilience: Resilience[Model],
+        output_modes: OutputModes,
         injection: InjectionGuard | None = None,
+        invalid_output_excerpt: int = 0,
     ) -> None:
         self.operations = operations
+        self.output_modes = output_modes
+        self.invalid_output_excerpt = invalid_output_excerpt
         self.agents = agents
         self.max_output_tokens = max_output_tokens
         self.injection = injection or InjectionGuard("off")
@@ -131,20 +140,15 @@ class TextService:
         self, request: TextProcessingRequest, started: float, flagged: bool = False
     ) -> dict[str, Any]:
         operation, task = self._task(request)
-        agent, prompt, run = (
-            self.agents[operation.id],
-            task.prompt(),
-            self._run_options(operation, task),
-        )
         try:
-            with observe_llm_call(self.agents.model_id, operation.id) as call, asking(task):
+            with asking(task):
                 # Deadline, retries, breakers and fallback models: the resilience layer's job.
                 answer = await self.resilience.call(
-                    operation.id, lambda model: agent.run(prompt, model=model, **run)
+                    operation.id,
+                    lambda model_id, model: self._ask(operation, task, model_id, model),
                 )
-                call.answered(answer.model_id, answer.value.usage)
         except (TimeoutError, AgentRunError) as exc:
-            raise to_app_error(exc) from exc
+            raise self._failed(exc) from exc
         metadata = self._metadata(request, answer.value.usage, answer.model_id)
         if flagged:
             metadata["injection_flagged"] = True
@@ -156,6 +160,44 @@ class TextService:
             metadata=metadata,
             processing_time=time.perf_counter() - started,
         ).model_dump(mode="json")
+
+    async def _ask(
+        self, operation: Operation, task: Task, model_id: str, model: Model
+    ) -> AgentRunResult[Any]:
+        """One model's answer, trying its output modes in turn; each try counts in the metrics."""
+        agent, run = self.agents[operation.id], self._run_options(operation, task)
+        modes = self.output_modes.candidates(model_id) if operation.output is not str else ("tool",)
+        for index, mode in enumerate(modes):
+            try:
+                with observe_llm_call(model_id, operation.id) as usage:
+                    result = await agent.run(
+                        task.prompt(),
+                        model=model,
+                        output_type=output_spec(operation.output, mode),
+                        usage=usage,
+                        **run,
+                    )
+            except UnexpectedModelBehavior as exc:
+                if index + 1 < len(modes):
+                    continue  # a server that ignores this mode may follow the next
+                raise invalid_output(
+                    exc,
+                    model=model_id,
+                    operation=operation.id,
+                    modes=modes,
+                    excerpt_chars=self.invalid_output_excerpt,
+                ) from exc
+            if len(modes) > 1 or index:
+                self.output_modes.worked(model_id, mode)
+            return result
+        raise AssertionError("unreachable: every model has an output mode")
+
+    def _failed(self, exc: BaseException) -> AppError:
+        """The API error for a failed call; an invalid answer is also logged, with its reason."""
+        error = to_app_error(exc)
+        if isinstance(exc, InvalidOutput):
+            logger.warning("invalid model output: %s", exc, extra=exc.details())
+        return error
 
     def check_streamable(self, request: TextProcessingRequest) -> bool:
         """Refuse, before any streaming starts, what cannot be streamed; True when flagged."""
@@ -176,22 +218,29 @@ class TextService:
         flagged = self.check_streamable(request)
         started = time.perf_counter()
         operation, task = self._task(request)
-        agent = self.agents[operation.id]
+        agent, run_options = self.agents[operation.id], self._run_options(operation, task)
+        deadline = self.resilience.policy.for_operation(operation.id).deadline
         try:
-            with observe_llm_call(self.agents.model_id, operation.id) as call, asking(task):
-                async with (
-                    asyncio.timeout(self.timeout_seconds),
-                    agent.run_stream(task.prompt(), **self._run_options(operation, task)) as run,
-                ):
-                    async for chunk in run.stream_text(delta=True, debounce_by=None):
-                        yield chunk
-                    output = await run.get_output()
-                call.answered(self.agents.model_id, run.usage)
+            # A stream cannot be retried once begun; it takes the first model whose breaker
+            # admits it (fallbacks after LLM_MODEL), and fails with the same errors as /process.
+            async with (
+                self.resilience.streaming(operation.id) as (model_id, model, degraded),
+                asyncio.timeout(deadline),
+            ):
+                with observe_llm_call(model_id, operation.id) as usage, asking(task):
+                    async with agent.run_stream(
+                        task.prompt(), model=model, usage=usage, **run_options
+                    ) as run:
+                        async for chunk in run.stream_text(delta=True, debounce_by=None):
+                            yield chunk
+                        output = await run.get_output()
         except (TimeoutError, AgentRunError) as exc:
-            raise to_app_error(exc) from exc
-        metadata = self._metadata(request, run.usage)
+            raise self._failed(exc) from exc
+        metadata = self._metadata(request, usage, model_id)
         if flagged:
             metadata["injection_flagged"] = True
+        if degraded:
+            metadata["degraded"] = True
         yield _response(
             operation,
             output,

@@ -53,7 +53,7 @@ async def test_a_processed_request_counts_model_calls_tokens_and_cache_lookups(
     calls = ("llm_calls_total", {"model": "local", "operation": "sentiment", "outcome": "ok"})
     tokens = (
         "llm_tokens_total",
-        {"model": "local", "operation": "sentiment", "direction": "input"},
+        {"model": "local", "operation": "sentiment", "direction": "input", "outcome": "ok"},
     )
     hits = ("cache_lookups_total", {"tier": "cache", "outcome": "hit"})
     before = [REGISTRY.get_sample_value(*sample) or 0.0 for sample in (calls, tokens, hits)]

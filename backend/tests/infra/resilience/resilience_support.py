@@ -61,6 +61,9 @@ async def fake_provider_app(
         "llm_model": "openai:fake-model",
         "openai_base_url": provider_url,
         "cache_preset": "disabled",  # every request reaches the resilience layer
+        # A server behind OPENAI_BASE_URL defaults to the self-hosted 120 s; these tests time
+        # the hosted default the strategies are written for.
+        "llm_timeout_seconds": 30,
         **settings,
     }
     app = create_app(make_settings(**values))

@@ -22,25 +22,45 @@ CLASSES = {op.id: op.resilience for op in load_operations(make_settings())}
 
 
 def test_simple_uses_balanced_everywhere() -> None:
-    policy = resolve("simple", ResilienceOverrides(), ceiling=600, classes=CLASSES)
+    policy = resolve("simple", ResilienceOverrides(), timeout=30, classes=CLASSES)
 
     assert policy.default == STRATEGIES["balanced"]
     assert set(policy.operations.values()) == {STRATEGIES["balanced"]}
 
 
 def test_production_maps_operations_to_their_strategies() -> None:
-    policy = resolve("production", ResilienceOverrides(), ceiling=600, classes=CLASSES)
+    policy = resolve("production", ResilienceOverrides(), timeout=30, classes=CLASSES)
 
     assert policy.for_operation("sentiment") == STRATEGIES["aggressive"]
     assert policy.for_operation("qa") == STRATEGIES["conservative"]
     assert policy.for_operation("summarize") == STRATEGIES["balanced"]
 
 
-def test_llm_timeout_caps_deadlines_and_attempt_timeouts() -> None:
-    policy = resolve("production", ResilienceOverrides(), ceiling=12.0, classes=CLASSES)
+@pytest.mark.parametrize("timeout", [12.0, 120.0])
+def test_deadlines_and_attempt_timeouts_follow_llm_timeout(timeout: float) -> None:
+    policy = resolve("production", ResilienceOverrides(), timeout=timeout, classes=CLASSES)
 
-    qa = policy.for_operation("qa")
-    assert (qa.deadline, qa.attempt_timeout) == (12.0, 12.0)
+    scale = timeout / 30  # the strategies are written for the default 30 s
+    qa, sentiment = policy.for_operation("qa"), policy.for_operation("sentiment")
+    assert (qa.deadline, qa.attempt_timeout) == pytest.approx((30 * scale, 20 * scale))
+    assert (sentiment.deadline, sentiment.attempt_timeout) == pytest.approx((10 * scale, 8 * scale))
+
+
+def test_explicit_deadlines_win_over_llm_timeout() -> None:
+    overrides = parse_overrides('{"deadline": 50, "attempt_timeout": 45}')
+    policy = resolve("production", overrides, timeout=300, classes=CLASSES)
+
+    assert (policy.default.deadline, policy.default.attempt_timeout) == (50, 45)
+
+
+def test_a_self_hosted_model_gets_the_longer_default_timeout() -> None:
+    assert make_settings().llm_timeout == 30
+    local_server = make_settings(
+        llm_model="openai:smollm2", openai_base_url="http://127.0.0.1:1/v1"
+    )
+    assert local_server.llm_timeout == 120
+    assert make_settings(llm_model="ollama:llama3.2").llm_timeout == 120
+    assert make_settings(llm_model="ollama:llama3.2", llm_timeout_seconds=9).llm_timeout == 9
 
 
 def test_custom_config_overrides_numbers_strategy_and_operations() -> None:
@@ -48,7 +68,7 @@ def test_custom_config_overrides_numbers_strategy_and_operations() -> None:
         '{"strategy": "critical", "operations": {"qa": "aggressive"}, "attempts": 2}'
     )
 
-    policy = resolve("production", overrides, ceiling=600, classes=CLASSES)
+    policy = resolve("production", overrides, timeout=30, classes=CLASSES)
 
     assert policy.default == replace(STRATEGIES["critical"], attempts=2)
     assert policy.for_operation("qa") == replace(STRATEGIES["aggressive"], attempts=2)

@@ -80,10 +80,9 @@ async def test_invalid_output_gets_only_pydantic_ai_s_one_validation_retry(
     invalid = ToolCall({"sentiment": "ecstatic", "confidence": 7})
     provider.script(invalid, invalid, invalid)
 
-    async with fake_provider_app(provider.url, resilience_custom_config=custom(attempts=5)) as (
-        client,
-        _,
-    ):
+    async with fake_provider_app(
+        provider.url, llm_output_mode="tool", resilience_custom_config=custom(attempts=5)
+    ) as (client, _):
         response = await client.post(PROCESS, json=body(operation="sentiment"))
 
     assert response.status_code == 502
@@ -152,7 +151,7 @@ async def test_a_hanging_provider_never_keeps_a_request_past_its_deadline(
     assert len(provider.requests) == 1  # the deadline ended the one attempt; none came after
 
 
-async def test_llm_timeout_seconds_caps_every_strategy_s_deadline(provider: FakeOpenAI) -> None:
+async def test_llm_timeout_seconds_sets_every_strategy_s_deadline(provider: FakeOpenAI) -> None:
     provider.script(*[Hang(3600)] * 10)
 
     async with fake_provider_app(
@@ -161,6 +160,7 @@ async def test_llm_timeout_seconds_caps_every_strategy_s_deadline(provider: Fake
         response = await client.post(PROCESS, json=body(operation="qa"))
 
     qa = resources.resilience.policy.for_operation("qa")
-    assert (qa.deadline, qa.attempt_timeout) == (2, 2)  # conservative alone: 30 s and 20 s
+    # Conservative's 30 s and 20 s, written for 30 s, scaled to 2 s.
+    assert (qa.deadline, qa.attempt_timeout) == pytest.approx((2, 4 / 3))
     assert response.status_code == 503
     assert len(provider.requests) == 1

@@ -104,5 +104,5 @@ def create_response_cache(
         storable=storable,
         locks=locks,
         # A waiter gives up on another process's computation once it could have finished.
-        wait_seconds=settings.llm_timeout_seconds + settings.cache_lock_seconds,
+        wait_seconds=settings.llm_timeout + settings.cache_lock_seconds,
     )

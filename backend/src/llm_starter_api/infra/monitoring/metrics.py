@@ -33,7 +33,10 @@ HTTP_DURATION = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0),
 )
 LLM_CALLS = Counter(
-    "llm_calls", "Model calls by model, operation and outcome", ["model", "operation", "outcome"]
+    "llm_calls",
+    "Model calls (each attempt: retries and fallbacks count) by model, operation and outcome "
+    "(ok, invalid, timeout, error, cancelled)",
+    ["model", "operation", "outcome"],
 )
 LLM_DURATION = Histogram(
     "llm_call_duration_seconds",
@@ -42,10 +45,17 @@ LLM_DURATION = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0),
 )
 LLM_TOKENS = Counter(
-    "llm_tokens", "Tokens by model, operation and direction", ["model", "operation", "direction"]
+    "llm_tokens",
+    "Tokens the provider reported, by model, operation, direction and the attempt's outcome",
+    ["model", "operation", "direction", "outcome"],
 )
 LLM_COST = Counter(
     "llm_cost_usd", "Estimated model cost in US dollars (genai-prices)", ["model", "operation"]
+)
+LLM_UNPRICED = Counter(
+    "llm_unpriced_tokens",
+    "Tokens of models without a known price, so missing from llm_cost_usd_total",
+    ["model", "direction"],
 )
 CACHE_LOOKUPS = Counter("cache_lookups", "AI response cache lookups", ["tier", "outcome"])
 BREAKER_STATE = Gauge(

@@ -2,11 +2,12 @@
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
 
-from pydantic_ai.exceptions import AgentRunError
+from pydantic_ai.exceptions import AgentRunError, UnexpectedModelBehavior
 from redis.asyncio import Redis
 
 from llm_starter_api.infra.resilience.breaker import (
@@ -88,8 +89,12 @@ class Resilience[M]:
         ]
         return cls(policy, models, breakers)
 
-    async def call[T](self, operation: str, run: Callable[[M], Awaitable[T]]) -> Answer[T]:
-        """`run(model)` on the first model that answers before the operation's deadline."""
+    async def call[T](self, operation: str, run: Callable[[str, M], Awaitable[T]]) -> Answer[T]:
+        """`run(model_id, model)` on the first model that answers before the operation's deadline.
+
+        A transient failure is retried, then the next model is tried; an invalid answer
+        (UnexpectedModelBehavior) goes to the next model at once; any other failure is final.
+        """
         strategy = self.policy.for_operation(operation)
         counts = self.counts.get(operation) or self.counts.setdefault(operation, OperationCounts())
         counts.calls += 1
@@ -101,7 +106,9 @@ class Resilience[M]:
         first_error: BaseException | None = None
         for index, (model_id, model) in enumerate(self.models):
             breaker = self.breakers[model_id]
-            attempt = partial(self._attempt, breaker, run, model, strategy, deadline)
+            attempt = partial(
+                self._attempt, breaker, partial(run, model_id), model, strategy, deadline
+            )
             try:
                 value = await retrying(
                     attempt, strategy, deadline, on_retry=count_retry, sleep=self.sleep
@@ -111,7 +118,7 @@ class Resilience[M]:
                 first_error = first_error or exc
                 continue
             except (TimeoutError, AgentRunError) as exc:
-                if not is_transient(exc):
+                if not (is_transient(exc) or isinstance(exc, UnexpectedModelBehavior)):
                     counts.failures += 1
                     raise
                 first_error = first_error or exc
@@ -148,6 +155,40 @@ class Resilience[M]:
         if probe:
             await breaker.record_success()
         return value
+
+    @asynccontextmanager
+    async def streaming(self, operation: str) -> AsyncIterator[tuple[str, M, bool]]:
+        """The first model whose breaker admits a call, LLM_MODEL's first, for a stream: it cannot
+        be retried once it has begun, but its breaker learns how it ended. Yields the model's id,
+        the model and whether it is a fallback; CircuitOpen when every breaker is open."""
+        counts = self.counts.get(operation) or self.counts.setdefault(operation, OperationCounts())
+        counts.calls += 1
+        first_error: CircuitOpen | None = None
+        for index, (model_id, model) in enumerate(self.models):
+            breaker = self.breakers[model_id]
+            try:
+                probe = await breaker.acquire()
+            except CircuitOpen as exc:
+                counts.rejected += 1
+                first_error = first_error or exc
+                continue
+            try:
+                yield model_id, model, index > 0
+            except (TimeoutError, AgentRunError) as exc:
+                counts.failures += 1
+                if is_transient(exc):
+                    await breaker.record_failure()
+                elif probe:
+                    await breaker.record_success()
+                raise
+            counts.successes += 1
+            counts.fallbacks += index > 0
+            if probe:
+                await breaker.record_success()
+            return
+        counts.failures += 1
+        assert first_error is not None  # there is always a primary model
+        raise first_error
 
     async def open_breakers(self) -> list[str]:
         """Names of the breakers that are open now."""

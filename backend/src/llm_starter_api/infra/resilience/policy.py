@@ -29,6 +29,10 @@ class Strategy:
         return asdict(self)
 
 
+REFERENCE_TIMEOUT = 30.0
+"""The LLM_TIMEOUT_SECONDS the strategies' deadlines and attempt timeouts are written for; another
+timeout scales them alike (a model four times slower gets four times as long)."""
+
 STRATEGIES: Mapping[StrategyName, Strategy] = {
     # Fail fast: short operations that are cheap to ask again.
     "aggressive": Strategy(2, 0.2, 2.0, 0.2, 8.0, 10.0, 3, 30.0, 15.0),
@@ -113,20 +117,25 @@ def resolve(
     preset: PresetName,
     overrides: ResilienceOverrides,
     *,
-    ceiling: float,
+    timeout: float,
     classes: Mapping[str, str],
 ) -> Policy:
-    """Apply overrides to a preset for the operations in `classes` (operation -> call class);
-    `ceiling` (LLM_TIMEOUT_SECONDS) caps every deadline."""
+    """Apply overrides to a preset for the operations in `classes` (operation -> call class).
+
+    Deadlines and attempt timeouts follow `timeout` (LLM_TIMEOUT_SECONDS): written for
+    REFERENCE_TIMEOUT, scaled by timeout / REFERENCE_TIMEOUT, unless the overrides set them.
+    """
     chosen = PRESETS[preset]
     numbers = overrides.numbers()
+    scale = timeout / REFERENCE_TIMEOUT
 
     def effective(name: StrategyName) -> Strategy:
-        strategy = replace(STRATEGIES[name], **numbers)
-        deadline = min(strategy.deadline, ceiling)
-        return replace(
-            strategy, deadline=deadline, attempt_timeout=min(strategy.attempt_timeout, deadline)
+        base = STRATEGIES[name]
+        scaled = replace(
+            base, deadline=base.deadline * scale, attempt_timeout=base.attempt_timeout * scale
         )
+        strategy = replace(scaled, **numbers)
+        return replace(strategy, attempt_timeout=min(strategy.attempt_timeout, strategy.deadline))
 
     default_name = overrides.strategy or chosen.strategy
     names = {op: chosen.classes.get(kind, default_name) for op, kind in classes.items()}
