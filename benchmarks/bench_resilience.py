@@ -58,7 +58,7 @@ def test_call_through_breaker_deadline_and_retry(
     benchmark: BenchmarkFixture, loop: asyncio.AbstractEventLoop
 ) -> None:
     wrapped = resilience()
-    assert benchmark(rounds(loop, lambda: wrapped.call("summarize", answer))) == CALLS
+    assert benchmark(rounds(loop, lambda: wrapped.call("summarize", lambda _, model: answer(model)))) == CALLS
     assert wrapped.counts["summarize"].retries == 0
 
 
@@ -80,7 +80,7 @@ def test_fail_fast_while_the_breaker_is_open(
 
     async def rejected() -> None:
         try:
-            await wrapped.call("summarize", answer)
+            await wrapped.call("summarize", lambda _, model: answer(model))
         except CircuitOpen:
             return
         raise AssertionError("the open breaker let a call through")

@@ -61,9 +61,14 @@ def test_a_failed_call_still_counts_the_tokens_it_spent(failure: Exception, outc
     labels = {"model": "openai:gpt-4o-mini", "operation": f"test-{outcome}"}
     before = _value("llm_tokens_total", direction="output", outcome=outcome, **labels)
     cost = _value("llm_cost_usd_total", **labels)
-    with pytest.raises(type(failure)), observe_llm_call(**labels) as usage:
-        usage.input_tokens, usage.output_tokens = 300, 50
-        raise failure
+
+    def spend_then_fail() -> None:
+        with observe_llm_call(**labels) as usage:
+            usage.input_tokens, usage.output_tokens = 300, 50
+            raise failure
+
+    with pytest.raises(type(failure)):
+        spend_then_fail()
     assert _value("llm_calls_total", outcome=outcome, **labels) >= 1
     assert _value("llm_tokens_total", direction="output", outcome=outcome, **labels) == before + 50
     assert _value("llm_cost_usd_total", **labels) > cost  # billed all the same
