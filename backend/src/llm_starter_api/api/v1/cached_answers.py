@@ -46,6 +46,8 @@ class CachedAnswers:
             if not message.get("more_body", False):
                 body = b"".join(m.get("body", b"") for m in messages)
                 if (answer := _answer(scope, body)) is not None:
+                    scope["route_template"] = PATH  # for the access log: no router ran
+
                     await _send_json(send, answer)
                     return
                 break

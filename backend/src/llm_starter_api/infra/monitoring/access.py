@@ -6,7 +6,6 @@ import re
 import time
 
 import structlog
-from fastapi import FastAPI
 from prometheus_client import Counter, Histogram
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,27 +24,53 @@ QUIET_ROUTES = frozenset({"/v1/health/live", "/v1/health/ready", "/metrics"})
 
 
 class RouteTemplates:
-    """Request paths to the app's route templates (`/v1/text_processing/batch_status/{batch_id}`)."""
+    """Request paths to the app's route templates (`/v1/text_processing/batch_status/{batch_id}`).
 
-    def __init__(self, app: FastAPI) -> None:
-        paths = [
-            *app.openapi().get("paths", {}),
-            *(r.path for r in app.routes if isinstance(r, Route)),
-        ]
-        self.static = {path for path in paths if "{" not in path}
-        self.patterns = [
-            (re.compile(_PARAM.sub("[^/]+", re.escape(path)) + "$"), path)
-            for path in dict.fromkeys(paths)
-            if "{" in path
-        ]
+    A routed request is labelled from the route the router left in its scope (the route's own
+    template, behind the prefix it was included under). A request a middleware answered before
+    routing (a 429, a 413) is matched against every template, gathered on the first such request
+    from the OpenAPI document: only refused requests ever pay for building it.
+    """
 
-    def __call__(self, path: str) -> str:
-        """The template the path matches, or `unmatched`: raw paths never become labels."""
-        if path in self.static:
+    def __init__(self) -> None:
+        self._prefixes: dict[int, str] = {}
+        self._static: set[str] | None = None
+        self._patterns: list[tuple[re.Pattern[str], str]] = []
+
+    def __call__(self, scope: Scope) -> str:
+        """The template, or `unmatched`: raw paths never become labels."""
+        if (template := scope.get("route_template")) is not None:
+            return str(template)
+        path: str = scope["path"]
+        route = scope.get("route")
+        regex, template = getattr(route, "path_regex", None), getattr(route, "path_format", None)
+        if isinstance(regex, re.Pattern) and isinstance(template, str):
+            return self._prefix(path, regex, id(route)) + template
+        return self._unrouted(scope.get("app"), path)
+
+    def _prefix(self, path: str, regex: re.Pattern[str], key: int) -> str:
+        # The route matches the path's tail; what comes before is the prefix it was included under.
+        known = self._prefixes.get(key)
+        if known is not None and path.startswith(known) and regex.match(path[len(known) :]):
+            return known
+        cut = next((i for i, char in enumerate(path) if char == "/" and regex.match(path[i:])), 0)
+        self._prefixes[key] = path[:cut]
+        return path[:cut]
+
+    def _unrouted(self, app: object, path: str) -> str:
+        if self._static is None:
+            openapi = getattr(app, "openapi", None)
+            paths = [*(openapi().get("paths", {}) if callable(openapi) else ())]
+            paths += [r.path for r in getattr(app, "routes", ()) if isinstance(r, Route)]
+            self._static = {p for p in paths if "{" not in p}
+            self._patterns = [
+                (re.compile(_PARAM.sub("[^/]+", re.escape(p)) + "$"), p)
+                for p in dict.fromkeys(paths)
+                if "{" in p
+            ]
+        if path in self._static:
             return path
-        return next(
-            (template for regex, template in self.patterns if regex.match(path)), "unmatched"
-        )
+        return next((t for regex, t in self._patterns if regex.match(path)), "unmatched")
 
 
 class AccessMiddleware:
@@ -57,7 +82,7 @@ class AccessMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.templates: RouteTemplates | None = None
+        self.templates = RouteTemplates()
         # The metric children of each (method, route, status): `labels()` validates and locks on
         # every call, and the set of keys is bounded by the app's routes.
         self._samples: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
@@ -66,8 +91,6 @@ class AccessMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # Built on the first request: only then are all the app's routes included.
-        self.templates = self.templates or RouteTemplates(scope["app"])
         started = time.perf_counter()
         request_id = _request_id(scope)
         encoded_id = request_id.encode("latin-1")
@@ -89,7 +112,7 @@ class AccessMiddleware:
             seconds = time.perf_counter() - started
             end_notes(token)
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-            route = self.templates(scope["path"])
+            route = self.templates(scope)
             key = (method, route, status)
             if (samples := self._samples.get(key)) is None:
                 samples = self._samples[key] = (
