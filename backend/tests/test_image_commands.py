@@ -12,7 +12,6 @@ import shlex
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 from apitest import API_KEY
-from infra.cache.redisproc import RedisServer, free_port
+from redisproc import RedisServer
+from spawn import free_port
+from waits import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = str(Path(sys.executable).parent)
@@ -99,16 +100,13 @@ def wait_until_healthy(
     check: list[str], env: dict[str, str], proc: subprocess.Popen[bytes], workdir: Path
 ) -> None:
     """Run the health check command until it exits 0, as Docker's HEALTHCHECK does."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def passes() -> bool:
         assert proc.poll() is None, (workdir / "process.log").read_text()[-3000:]
-        if (
-            subprocess.run(check, env=env, cwd=workdir, capture_output=True, timeout=15).returncode
-            == 0
-        ):
-            return
-        time.sleep(0.5)
-    pytest.fail(f"{check} never passed:\n{(workdir / 'process.log').read_text()[-3000:]}")
+        run = subprocess.run(check, env=env, cwd=workdir, capture_output=True, timeout=15)
+        return run.returncode == 0
+
+    wait_until(passes, what=f"{check} passing")
 
 
 @pytest.mark.parametrize("dockerfile", ["backend/Dockerfile", "frontend/Dockerfile"])
