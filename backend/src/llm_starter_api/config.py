@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     environment: Environment = "development"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    # Authentication: keys accepted as `Authorization: Bearer` or `X-API-Key`.
+    # Authentication: keys accepted as `Authorization: Bearer` or `X-API-Key`, trimmed like the
+    # presented key is.
     api_key: SecretStr | None = None
     additional_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
@@ -71,6 +72,8 @@ class Settings(BaseSettings):
 
     # The /internal admin API: on by default except in production.
     internal_api_enabled: bool | None = None
+    # The only keys /internal accepts; unset outside production, the client keys do.
+    internal_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
     # --- Redis and the AI response cache (infra/cache) ---
     cache_preset: PresetName = "development"
@@ -264,11 +267,19 @@ class Settings(BaseSettings):
         # JSON may escape every character as \uXXXX (6 bytes); 1 MiB covers fields and questions.
         return self.max_text_length * self.max_batch_size * 6 + 1024 * 1024
 
-    @field_validator("additional_api_keys", mode="before")
+    @field_validator("additional_api_keys", "internal_api_keys", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
             return [key.strip() for key in value.split(",") if key.strip()]
+        return value
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _trim_key(cls, value: object) -> object:
+        # Presented keys are trimmed, so a configured key must be too; blank means unset.
+        if isinstance(value, str):
+            return value.strip() or None
         return value
 
     @field_validator("llm_model")
@@ -292,6 +303,11 @@ class Settings(BaseSettings):
             raise ValueError(f"LLM_MODEL={self.llm_model} needs {key_variable}")
         if self.environment == "production" and not self.api_keys:
             raise ValueError("production needs API_KEY (and optionally ADDITIONAL_API_KEYS)")
+        if self.environment == "production" and self.internal_api_on and not self.internal_api_keys:
+            raise ValueError(
+                "INTERNAL_API_ENABLED=true in production needs INTERNAL_API_KEYS: the admin keys, "
+                "the only keys /internal accepts"
+            )
         return self
 
     @property
@@ -304,6 +320,13 @@ class Settings(BaseSettings):
         """Every accepted API key; empty means the API runs open (never in production)."""
         keys = [self.api_key, *self.additional_api_keys]
         return tuple(key.get_secret_value() for key in keys if key is not None)
+
+    @cached_property
+    def admin_keys(self) -> tuple[str, ...]:
+        """Keys /internal accepts: INTERNAL_API_KEYS, else (outside production) the client keys."""
+        if self.internal_api_keys or self.environment == "production":
+            return tuple(key.get_secret_value() for key in self.internal_api_keys)
+        return self.api_keys
 
     @property
     def internal_api_on(self) -> bool:

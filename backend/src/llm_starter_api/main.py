@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics_enabled:
         app.include_router(metrics_router)
     if settings.internal_api_on:
-        app.include_router(internal.router)
+        internal.install(app, settings)
     install_docs(app)
     app.openapi = partial(_openapi_with_json_errors, app)  # type: ignore[method-assign]
     tracer = setup_tracing(app, settings)
