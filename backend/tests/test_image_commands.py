@@ -2,7 +2,8 @@
 
 No Docker engine runs on the project's machines (.github/workflows/images.yml builds and runs the
 images). What can run here does: each runtime stage's CMD with its ENV, and its HEALTHCHECK command
-answering 0 once the process is up; the compose worker's command and its `arq --check` health check.
+answering 0 once the process is up; the compose worker's command and its `arq --check` health check;
+the compose API's readiness health check, also while its Redis is stopped.
 Only the port (and 0.0.0.0, which becomes 127.0.0.1) is changed, so tests can run side by side.
 """
 
@@ -132,3 +133,29 @@ def test_compose_worker_runs_and_passes_arq_check(
     assert check[0] == "CMD"
     with running(worker["command"], env, tmp_path) as proc:
         wait_until_healthy(check[1:], env, proc, tmp_path)
+
+
+def test_compose_api_healthcheck_passes_and_stays_passing_while_redis_is_down(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    api = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]["api"]
+    image = runtime_stage(ROOT / "backend" / "Dockerfile")
+    port = free_port()
+    metrics = tmp_path / "prometheus"
+    metrics.mkdir()
+    env = process_env(
+        tmp_path,
+        image.env,
+        API_KEY=API_KEY,
+        REDIS_URL=redis_server.url,
+        PROMETHEUS_MULTIPROC_DIR=str(metrics),
+    )
+    assert api["healthcheck"]["test"][0] == "CMD"
+    check = localised(api["healthcheck"]["test"][1:], image.port, port)
+    with running(localised(image.command, image.port, port), env, tmp_path) as proc:
+        wait_until_healthy(check, env, proc, tmp_path)
+        redis_server.stop()
+        # Readiness answers 200 "degraded": the API serves from memory, so it stays healthy.
+        outage = subprocess.run(check, env=env, cwd=tmp_path, capture_output=True, timeout=15)
+        assert outage.returncode == 0, outage.stderr
+    assert proc.returncode == 0, (tmp_path / "process.log").read_text()[-3000:]
