@@ -205,6 +205,8 @@ class Settings(BaseSettings):
     )
     # Unset: large enough for the largest valid batch (see `request_byte_limit`).
     max_request_bytes: int | None = Field(default=None, ge=1024)
+    # From the end of the headers to the body's last byte; past it, 408 (uvicorn has no such limit).
+    request_body_timeout_seconds: float = Field(default=15.0, gt=0.0, le=3600.0)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     injection_detection: Literal["block", "flag", "log", "off"] = "flag"
     log_format: Literal["json", "console"] | None = None

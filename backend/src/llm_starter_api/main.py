@@ -38,6 +38,7 @@ COMMON_ERRORS: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {
         400: "Malformed body, or input refused as prompt injection (INJECTION_DETECTION=block)",
+        408: "The body did not arrive within REQUEST_BODY_TIMEOUT_SECONDS",
         413: "Body over MAX_REQUEST_BYTES",
         415: "Compressed body (Content-Encoding) or a Content-Type other than JSON",
         429: "Rate limited: wait Retry-After seconds (X-RateLimit-* headers report the limit)",
@@ -123,7 +124,11 @@ def _add_middleware(app: FastAPI, settings: Settings, limiter: RateLimiter) -> N
     # Each call wraps the ones before: the last added runs first on the way in.
     app.add_middleware(CancelOnDisconnect)  # innermost: outer layers still see the request end
     app.add_middleware(CachedAnswers)  # memory-tier hits of /process, inside every limit
-    app.add_middleware(RequestLimitMiddleware, max_bytes=settings.request_byte_limit)
+    app.add_middleware(
+        RequestLimitMiddleware,
+        max_bytes=settings.request_byte_limit,
+        timeout_seconds=settings.request_body_timeout_seconds,
+    )
     if settings.rate_limit_enabled:
         app.add_middleware(
             RateLimitMiddleware,
