@@ -48,7 +48,7 @@ run: install ## start backend (:API_PORT, 8000) and frontend (:UI_PORT, 8501); C
 	$(RUN) python scripts/dev.py --api-port $(API_PORT) --ui-port $(UI_PORT)
 
 worker: install ## run a batch-job worker (arq); needs REDIS_URL, like the API it serves
-	$(RUN) arq llm_starter_api.jobs.worker.WorkerSettings
+	$(RUN) arq --custom-log-dict llm_starter_api.jobs.worker.LOG_CONFIG llm_starter_api.jobs.worker.WorkerSettings
 
 test: install ## run the whole test suite with coverage, in parallel; lists the 15 slowest tests
 	$(RUN) pytest $(XDIST) --durations=15 --cov --cov-report=term

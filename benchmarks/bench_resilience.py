@@ -58,7 +58,10 @@ def test_call_through_breaker_deadline_and_retry(
     benchmark: BenchmarkFixture, loop: asyncio.AbstractEventLoop
 ) -> None:
     wrapped = resilience()
-    assert benchmark(rounds(loop, lambda: wrapped.call("summarize", lambda _, model: answer(model)))) == CALLS
+    assert (
+        benchmark(rounds(loop, lambda: wrapped.call("summarize", lambda _, model: answer(model))))
+        == CALLS
+    )
     assert wrapped.counts["summarize"].retries == 0
 
 

@@ -1,5 +1,8 @@
 """Throughput of the production server command, uvicorn --workers N, against granian and a bare app.
 
+`uvicorn` is backend/Dockerfile's command with its server limits (h11, which bounds the request
+head); `uvicorn-httptools` is the same on httptools, faster to parse but with no bound on headers.
+
     uv run --with granian python scripts/bench_servers.py [--workers 2] [--seconds 10] [--rounds 3]
         [--servers uvicorn bare ...] [--python .venv/bin/python --python .venv-3.12/bin/python]
 
@@ -58,15 +61,25 @@ class Result:
     errors: int
 
 
+# backend/Dockerfile's server limits (its UVICORN_* ENV), as flags.
+LIMITS = (
+    *("--h11-max-incomplete-event-size", "16384", "--limit-concurrency", "256"),
+    *("--timeout-keep-alive", "5", "--backlog", "512"),
+)
+
+
 def commands(python: str, workers: int, port: int) -> dict[str, list[str]]:
     """The command line of each server, as production would run it."""
     address = ("--host", "127.0.0.1", "--port", str(port))
+    uvicorn = [
+        *(python, "-m", "uvicorn", APP, "--factory", *address, *LIMITS),
+        *("--workers", str(workers), "--no-access-log", "--no-server-header"),
+    ]
     return {
         # backend/Dockerfile's command; WEB_CONCURRENCY there is --workers here.
-        "uvicorn": [
-            *(python, "-m", "uvicorn", APP, "--factory", *address),
-            *("--workers", str(workers), "--no-access-log", "--no-server-header"),
-        ],
+        "uvicorn": [*uvicorn, "--http", "h11"],
+        # The same on httptools, which parses faster but bounds no request head.
+        "uvicorn-httptools": [*uvicorn, "--http", "httptools"],
         "granian": [
             *(python, "-m", "granian", "--interface", "asgi", "--factory", *address),
             *("--workers", str(workers), "--no-ws", "--log-level", "warning", APP),
@@ -74,11 +87,12 @@ def commands(python: str, workers: int, port: int) -> dict[str, list[str]]:
         "bare": [
             *(python, "-m", "uvicorn", "bare_app:create_app", "--factory", *address),
             *("--app-dir", "benchmarks", "--workers", str(workers), "--no-access-log"),
+            *("--http", "h11"),  # the production parser, so the ratio is the app's cost alone
         ],
         "no-middleware": [
             *(python, "-m", "uvicorn", "bare_app:create_app_without_middleware"),
             *("--factory", *address, "--app-dir", "benchmarks", "--workers", str(workers)),
-            *("--no-access-log", "--no-server-header"),
+            *("--no-access-log", "--no-server-header", "--http", "h11"),
         ],
     }
 
@@ -179,7 +193,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument(
-        "--servers", nargs="+", default=["uvicorn", "granian", "bare", "no-middleware"]
+        "--servers",
+        nargs="+",
+        default=["uvicorn", "uvicorn-httptools", "granian", "bare", "no-middleware"],
     )
     parser.add_argument("--python", action="append", default=[], metavar="PATH")
     parser.add_argument(

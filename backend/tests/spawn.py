@@ -18,6 +18,7 @@ from waits import wait_until
 
 APP_FACTORY = "llm_starter_api.main:create_app"
 WORKER_SETTINGS = "llm_starter_api.jobs.worker.WorkerSettings"
+WORKER_LOG_CONFIG = "llm_starter_api.jobs.worker.LOG_CONFIG"
 
 
 def free_port() -> int:
@@ -45,7 +46,7 @@ def api_command(port: int) -> list[str]:
 
 def worker_command() -> list[str]:
     """One arq worker process, as `make worker` starts it."""
-    return [sys.executable, "-m", "arq", WORKER_SETTINGS]
+    return [sys.executable, "-m", "arq", "--custom-log-dict", WORKER_LOG_CONFIG, WORKER_SETTINGS]
 
 
 class Process:

@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     environment: Environment = "development"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    # Authentication: keys accepted as `Authorization: Bearer` or `X-API-Key`.
+    # Authentication: keys accepted as `Authorization: Bearer` or `X-API-Key`, trimmed like the
+    # presented key is.
     api_key: SecretStr | None = None
     additional_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
@@ -85,6 +86,8 @@ class Settings(BaseSettings):
 
     # The /internal admin API: on by default except in production.
     internal_api_enabled: bool | None = None
+    # The only keys /internal accepts; unset outside production, the client keys do.
+    internal_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
     # --- Redis and the AI response cache (infra/cache) ---
     cache_preset: PresetName = "development"
@@ -209,6 +212,8 @@ class Settings(BaseSettings):
     )
     # Unset: large enough for the largest valid batch (see `request_byte_limit`).
     max_request_bytes: int | None = Field(default=None, ge=1024)
+    # From the end of the headers to the body's last byte; past it, 408 (uvicorn has no such limit).
+    request_body_timeout_seconds: float = Field(default=15.0, gt=0.0, le=3600.0)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     injection_detection: Literal["block", "flag", "log", "off"] = "flag"
     log_format: Literal["json", "console"] | None = None
@@ -219,6 +224,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "additional_api_keys",
+        "internal_api_keys",
         "llm_fallback_models",
         "operation_plugins",
         "trusted_proxies",
@@ -279,6 +285,14 @@ class Settings(BaseSettings):
         # JSON may escape every character as \uXXXX (6 bytes); 1 MiB covers fields and questions.
         return self.max_text_length * self.max_batch_size * 6 + 1024 * 1024
 
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _trim_key(cls, value: object) -> object:
+        # Presented keys are trimmed, so a configured key must be too; blank means unset.
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
     @field_validator("llm_model")
     @classmethod
     def _known_model_prefix(cls, value: str) -> str:
@@ -300,6 +314,11 @@ class Settings(BaseSettings):
             raise ValueError(f"LLM_MODEL={self.llm_model} needs {key_variable}")
         if self.environment == "production" and not self.api_keys:
             raise ValueError("production needs API_KEY (and optionally ADDITIONAL_API_KEYS)")
+        if self.environment == "production" and self.internal_api_on and not self.internal_api_keys:
+            raise ValueError(
+                "INTERNAL_API_ENABLED=true in production needs INTERNAL_API_KEYS: the admin keys, "
+                "the only keys /internal accepts"
+            )
         return self
 
     @property
@@ -336,6 +355,13 @@ class Settings(BaseSettings):
         """Every accepted API key; empty means the API runs open (never in production)."""
         keys = [self.api_key, *self.additional_api_keys]
         return tuple(key.get_secret_value() for key in keys if key is not None)
+
+    @cached_property
+    def admin_keys(self) -> tuple[str, ...]:
+        """Keys /internal accepts: INTERNAL_API_KEYS, else (outside production) the client keys."""
+        if self.internal_api_keys or self.environment == "production":
+            return tuple(key.get_secret_value() for key in self.internal_api_keys)
+        return self.api_keys
 
     @property
     def internal_api_on(self) -> bool:

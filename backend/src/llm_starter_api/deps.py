@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from llm_starter_api.config import Settings
-from llm_starter_api.errors import Unauthorized
+from llm_starter_api.errors import Forbidden, Unauthorized
 from llm_starter_api.infra.security.auth import APIKeys, presented_key
 from llm_starter_api.jobs.service import Jobs
 from llm_starter_api.resources import Resources
@@ -38,6 +38,20 @@ async def require_api_key(request: Request) -> str | None:
     if not keys.admit(key):
         raise Unauthorized()
     return None if keys.open else key
+
+
+async def require_admin_key(request: Request) -> None:
+    """An admin key (INTERNAL_API_KEYS); 403 for a client key, 401 for anything else."""
+    admins: APIKeys = request.app.state.admin_keys
+    key = presented_key(request)
+    if admins.admit(key):
+        return
+    clients: APIKeys = request.app.state.api_keys
+    if key is not None and not clients.open and clients.valid(key):
+        raise Forbidden(
+            "This route needs an admin key (INTERNAL_API_KEYS); a client key is not one"
+        )
+    raise Unauthorized()
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

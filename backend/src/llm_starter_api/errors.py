@@ -49,6 +49,12 @@ class Unauthorized(AppError):
     default_message = "A valid API key is required (Authorization: Bearer <key> or X-API-Key)"
 
 
+class Forbidden(AppError):
+    status_code = 403
+    error_code = "forbidden"
+    default_message = "This API key may not use this route"
+
+
 class NotFound(AppError):
     status_code = 404
     error_code = "not_found"

@@ -38,6 +38,7 @@ COMMON_ERRORS: dict[int | str, dict[str, object]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {
         400: "Malformed body, or input refused as prompt injection (INJECTION_DETECTION=block)",
+        408: "The body did not arrive within REQUEST_BODY_TIMEOUT_SECONDS",
         413: "Body over MAX_REQUEST_BYTES",
         415: "Compressed body (Content-Encoding) or a Content-Type other than JSON",
         429: "Rate limited: wait Retry-After seconds (X-RateLimit-* headers report the limit)",
@@ -100,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics_enabled:
         app.include_router(metrics_router)
     if settings.internal_api_on:
-        app.include_router(internal.router)
+        internal.install(app, settings)
     install_docs(app)
     app.openapi = partial(_openapi_with_json_errors, app)  # type: ignore[method-assign]
     tracer = setup_tracing(app, settings)
@@ -132,7 +133,11 @@ def _add_middleware(app: FastAPI, settings: Settings, limiter: RateLimiter) -> N
     # Outside CachedAnswers, which reads the body the route then takes parsed: the body read is
     # what starts the watch for a client leaving. Outer layers still see the request end.
     app.add_middleware(CancelOnDisconnect)
-    app.add_middleware(RequestLimitMiddleware, max_bytes=settings.request_byte_limit)
+    app.add_middleware(
+        RequestLimitMiddleware,
+        max_bytes=settings.request_byte_limit,
+        timeout_seconds=settings.request_body_timeout_seconds,
+    )
     if settings.rate_limit_enabled:
         app.add_middleware(
             RateLimitMiddleware,

@@ -1,4 +1,6 @@
-"""The job worker: `arq llm_starter_api.jobs.worker.WorkerSettings` (`make worker`).
+"""The job worker (`make worker`):
+
+    arq --custom-log-dict llm_starter_api.jobs.worker.LOG_CONFIG llm_starter_api.jobs.worker.WorkerSettings
 
 It runs batch jobs through the same TextService as the API (cache, resilience, limits), built
 from the same settings at start-up and closed at shutdown.
@@ -25,14 +27,17 @@ HEALTH_CHECK_SECONDS = 10
 # arq's own job timeout only backs up the runner's, which records the timeout on the job.
 TIMEOUT_MARGIN_SECONDS = 2
 
+# arq's `--custom-log-dict`: arq applies it after reading WorkerSettings, which configured the app's
+# logging, in place of its own config (a plain-text handler on the `arq` logger). Configuring
+# nothing leaves arq's loggers writing through the app's handler: JSON in production, first line on.
+LOG_CONFIG: dict[str, Any] = {"version": 1, "incremental": True}
+
 
 async def startup(ctx: dict[str, Any]) -> None:
     """Build the resources (model, cache, breakers, job store) over arq's Redis client."""
     settings: Settings = ctx["settings"]
-    configure_logging(
-        level=settings.log_level, fmt=default_format(settings.environment, settings.log_format)
-    )
-    arq_logger = logging.getLogger("arq")  # one format for every line, like uvicorn's
+    # Started without LOG_CONFIG, arq has its own handler: from here on its lines are ours too.
+    arq_logger = logging.getLogger("arq")
     arq_logger.handlers.clear()
     arq_logger.propagate = True
     ctx["resources"] = Resources.create(settings, redis=ctx["redis"])
@@ -77,6 +82,10 @@ def _redis_settings(options: RedisOptions) -> RedisSettings:
 def worker_settings(settings: Settings | None = None) -> dict[str, Any]:
     """arq's worker options from the settings; the worker needs REDIS_URL (or CACHE_REDIS_URL)."""
     settings = settings or load_settings()
+    # Now, before arq logs anything: it reads WorkerSettings before it starts.
+    configure_logging(
+        level=settings.log_level, fmt=default_format(settings.environment, settings.log_format)
+    )
     options = redis_options(settings)
     if options is None:
         raise ConfigError(

@@ -16,7 +16,13 @@ async def test_internal_info_names_the_model_and_environment(make_client: Client
 async def test_production_hides_internal_unless_enabled(
     make_client: ClientFactory, enabled: bool | None, status: int
 ) -> None:
-    async with make_client(environment="production", internal_api_enabled=enabled) as client:
+    admin = "admin-key-0123456789"
+    async with make_client(
+        client_key=admin,
+        environment="production",
+        internal_api_enabled=enabled,
+        internal_api_keys=admin,
+    ) as client:
         response = await client.get("/internal/info")
     assert response.status_code == status
 

@@ -1,8 +1,12 @@
 """Auth on protected routes, the auth status route and the public health route."""
 
+import socket
+
 import httpx
 import pytest
 from apitest import API_KEY, ClientFactory
+from spawn import Spawner, answers_ok, api_command, base_env, free_port
+from waits import PATIENCE, wait_until
 
 PROTECTED = [
     ("GET", "/v1/auth/status"),
@@ -37,6 +41,37 @@ async def test_auth_status_accepts_either_header_and_never_echoes_the_key(
     assert response.json()["authenticated"] is True
     assert response.json()["api_key_prefix"] is None
     assert API_KEY[:4] not in response.text
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("X-API-Key", f"  {API_KEY} \t"),
+        ("Authorization", f"Bearer   {API_KEY}  "),
+        ("Authorization", f"  bearer {API_KEY}"),
+    ],
+)
+async def test_both_key_headers_are_trimmed_alike(
+    make_client: ClientFactory, header: str, value: str
+) -> None:
+    async with make_client(client_key=None) as client:
+        response = await client.get("/v1/auth/status", headers={header: value})
+    assert response.status_code == 200
+    assert response.json()["authenticated"] is True
+
+
+@pytest.mark.slow
+def test_a_real_server_trims_both_key_headers(spawn: Spawner) -> None:
+    port = free_port()
+    server = spawn("api", api_command(port), base_env(API_KEY=API_KEY))
+    live = f"http://127.0.0.1:{port}/v1/health/live"
+    wait_until(lambda: answers_ok(live), what="serving", watch=[server])
+    for header in (f"X-API-Key:  {API_KEY} \t", f"Authorization: Bearer  {API_KEY}  "):
+        with socket.create_connection(("127.0.0.1", port), timeout=PATIENCE) as sock:
+            request = f"GET /v1/auth/status HTTP/1.1\r\nHost: t\r\n{header}\r\n"
+            sock.sendall(f"{request}Connection: close\r\n\r\n".encode())
+            status_line = sock.makefile("rb").readline()
+        assert status_line.startswith(b"HTTP/1.1 200"), (header.split(":")[0], status_line)
 
 
 async def test_additional_keys_are_accepted(make_client: ClientFactory) -> None:

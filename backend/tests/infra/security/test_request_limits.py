@@ -17,11 +17,12 @@ LIMIT = 4096
 
 
 async def _call(
-    app: FastAPI, headers: dict[str, str], chunks: Sequence[bytes]
+    app: FastAPI, headers: dict[str, str], chunks: Sequence[bytes], *, stall: bool = False
 ) -> tuple[int, dict[str, str], dict[str, Any]]:
-    """One raw ASGI request whose body arrives in `chunks`, however its headers describe it."""
+    """One raw ASGI request whose body arrives in `chunks`, however its headers describe it;
+    with `stall`, the rest of the body never comes."""
     pending = [
-        {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
+        {"type": "http.request", "body": chunk, "more_body": stall or i < len(chunks) - 1}
         for i, chunk in enumerate(chunks)
     ]
     sent: list[Message] = []
@@ -114,6 +115,24 @@ async def test_compressed_bodies_are_refused_with_415(app: FastAPI, encoding: st
 
 async def test_identity_encoding_is_accepted(app: FastAPI) -> None:
     status, _, _ = await _call(app, _headers(**{"content-encoding": "identity"}), [_payload(200)])
+    assert status == 200
+
+
+@pytest.mark.parametrize("path", [PROCESS, "/v1/text_processing/batch_process"])
+async def test_a_stalled_body_is_answered_408_at_the_body_timeout(path: str) -> None:
+    # Seconds are not measured: the stalled body never ends, so any answer is the timeout's.
+    app = create_app(make_settings(request_body_timeout_seconds=0.05))
+    headers = _headers(**{"content-length": "1000"})
+    status, response_headers, body = await _call(app, headers, [b'{"text": "'], stall=True)
+    assert (status, body["error_code"]) == (408, "request_timeout")
+    assert body["details"] == {"timeout_seconds": 0.05}
+    assert response_headers["connection"] == "close"
+
+
+async def test_a_body_that_arrives_in_time_is_not_cut(app: FastAPI) -> None:
+    payload = _payload(LIMIT // 2)
+    chunks = [payload[i : i + 100] for i in range(0, len(payload), 100)]
+    status, _, _ = await _call(app, _headers(**{"content-length": str(len(payload))}), chunks)
     assert status == 200
 
 

@@ -4,14 +4,14 @@ from fastapi import APIRouter
 
 from llm_starter_api import __version__
 from llm_starter_api.deps import ResourcesDep
+from llm_starter_api.resources import Resources
 from llm_starter_models import HealthResponse
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
-async def health(resources: ResourcesDep) -> HealthResponse:
-    """Whether the service and its model are available."""
+async def health_summary(resources: Resources) -> HealthResponse:
+    """The one health computation, shared by /v1/health and /v1/text_processing/health."""
     cache_healthy = await resources.cache.healthy()
     resilience_healthy = not await resources.resilience.open_breakers()
     return HealthResponse(
@@ -21,3 +21,9 @@ async def health(resources: ResourcesDep) -> HealthResponse:
         cache_healthy=cache_healthy,
         resilience_healthy=resilience_healthy,
     )
+
+
+@router.get("/health")
+async def health(resources: ResourcesDep) -> HealthResponse:
+    """Whether the service and its model are available."""
+    return await health_summary(resources)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from llm_starter_api import __version__
+from llm_starter_api.api.v1 import health
 from llm_starter_api.api.v1.bodies import BatchBody, ProcessBody, body_schema
 from llm_starter_api.deps import (
     BatchRunnerDep,
@@ -110,7 +110,5 @@ async def batch_status(
 
 @router.get("/health")
 async def text_health(resources: ResourcesDep) -> HealthResponse:
-    """Health of the text-processing service."""
-    return HealthResponse(
-        status="healthy", version=__version__, ai_model_available=bool(resources.agents.model_id)
-    )
+    """Health of the text-processing service: the same summary as /v1/health."""
+    return await health.health_summary(resources)

@@ -28,8 +28,10 @@ class APIKeys:
 
 
 def presented_key(connection: HTTPConnection) -> str | None:
-    """The key from `Authorization: Bearer <key>` or `X-API-Key`, if any."""
-    scheme, _, credentials = connection.headers.get("authorization", "").partition(" ")
+    """The key from `Authorization: Bearer <key>` or `X-API-Key`, if any, trimmed."""
+    # Both headers are trimmed alike, as the configured keys are: HTTP allows whitespace around a
+    # value (RFC 9110 5.5), which not every server or ASGI transport strips.
+    scheme, _, credentials = connection.headers.get("authorization", "").strip().partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip()
-    return connection.headers.get("x-api-key") or None
+    return connection.headers.get("x-api-key", "").strip() or None
