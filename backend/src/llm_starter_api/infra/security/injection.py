@@ -1,8 +1,7 @@
 """Prompt-injection detection: scores a text, never changes it; the mode decides what follows."""
 
 import hashlib
-from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,15 +10,12 @@ import structlog
 from llm_starter_api.errors import AppError
 from llm_starter_api.infra.monitoring.context import current_notes
 from llm_starter_api.infra.monitoring.metrics import INJECTIONS
+from llm_starter_api.infra.security.injection_context import Context
+from llm_starter_api.infra.security.injection_foreign import FOREIGN_SIGNALS
 from llm_starter_api.infra.security.injection_indirect import INDIRECT_SIGNALS
-from llm_starter_api.infra.security.injection_patterns import (
-    DIRECT_SIGNALS,
-    META_WORDS,
-    QUOTED,
-    SQUASHED,
-    Anchor,
-    Signal,
-)
+from llm_starter_api.infra.security.injection_patterns import DIRECT_SIGNALS, SQUASHED, Signal
+from llm_starter_api.infra.security.injection_persona import PERSONA_SIGNALS
+from llm_starter_api.infra.security.injection_search import Haystack, SignalIndex, Span
 from llm_starter_api.infra.security.normalize import split_words, squash, views
 
 type InjectionMode = Literal["block", "flag", "log", "off"]
@@ -29,22 +25,28 @@ logger = structlog.get_logger(__name__)
 THRESHOLD = 1.0
 # Instructions someone took the trouble to hide or encode are worth more than plain ones.
 OBFUSCATION_BONUS = 0.5
-# A quoted attack phrase in text that talks about attacks is most likely an example.
-QUOTED_EXAMPLE_FACTOR = 0.4
+# A phrase that is quoted, shown as code or reported is described, not addressed to the model: the
+# described signals count this much of their weight. In writing about attacks they are examples,
+# and several are no more an attack than one: only the strongest counts, a quarter of it.
+DESCRIBED = 0.6
+DESCRIBED_ABOUT_ATTACKS = 0.25
 # Verdicts of this many recent texts are remembered, so a repeated text (every cache hit) is not
 # scanned again: a scan costs more than the rest of a cache hit. Keyed by digest, never by text.
 VERDICT_MEMORY = 4096
 
 # A squashed phrase adds nothing when the plain text already matched the same kind of signal.
-SIGNALS = DIRECT_SIGNALS + INDIRECT_SIGNALS
+SIGNALS = DIRECT_SIGNALS + PERSONA_SIGNALS + INDIRECT_SIGNALS + FOREIGN_SIGNALS
 _SQUASHED_FAMILY = {
-    "squashed_override": {"override_instructions", "override_everything"},
+    "squashed_override": {"override_instructions", "override_topic", "override_everything"},
     "squashed_reveal": {"reveal_prompt", "reveal_your_rules"},
     "squashed_persona": {"role_hijack", "special_mode"},
 }
-# Letters kept, everything else a space: the words of a text, cheaply.
-_WORD_BYTES = bytes(code if 97 <= code <= 122 else 32 for code in range(256))
 _WEIGHTS = {signal.name: signal.weight for signal in (*SIGNALS, *SQUASHED)} | {"split_words": 0.5}
+_BY_NAME: dict[str, list[Signal]] = {}
+for _signal in SIGNALS:
+    _BY_NAME.setdefault(_signal.name, []).append(_signal)
+_INDEX = SignalIndex(SIGNALS)
+_SQUASHED_INDEX = SignalIndex(SQUASHED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,109 +62,56 @@ class Verdict:
         return self.score >= THRESHOLD
 
 
-class _Haystack:
-    """A view prepared for anchor search: its words, and copies that are fast to search."""
-
-    def __init__(self, text: str, *, by_word: bool = True) -> None:
-        self.text = text
-        ascii_bytes = text.encode("ascii", "replace")
-        # The text with non-ASCII characters as `?`: same length, many times faster to search.
-        self.ascii = ascii_bytes.decode()
-        self.by_word = by_word
-        if by_word:
-            letters = ascii_bytes.translate(_WORD_BYTES).decode()
-            self.word_list = letters.split()
-            self.counts = Counter(self.word_list)
-            # Letters only, padded: ` word ` finds whole words, one character early, which the
-            # padding at the front cancels out.
-            self.spaced = f" {letters} "
-        self._bigrams: set[tuple[str, str]] | None = None
-
-    @property
-    def bigrams(self) -> set[tuple[str, str]]:
-        """Adjacent word pairs, built on first use."""
-        if self._bigrams is None:
-            self._bigrams = set(zip(self.word_list, self.word_list[1:], strict=False))
-        return self._bigrams
-
-    def match(self, signal: Signal) -> tuple[int, int] | None:
-        """Where the signal first matches, trying its pattern only where an anchor occurs."""
-        for anchor in signal.anchors:
-            if self.by_word:
-                # A set test in C rules out most anchors before any search.
-                if not self.counts.keys() >= anchor.required:
-                    continue
-                if anchor.whole_words:
-                    if anchor.bigrams and not self.bigrams >= anchor.bigrams:
-                        continue
-                    # A one-word anchor occurs exactly as often as its word.
-                    limit = self.counts[anchor.words[0]] if len(anchor.words) == 1 else None
-                    positions = _find_all(self.spaced, anchor.needle, limit=limit)
-                else:
-                    positions = _find_all(self._haystack(anchor), anchor.text)
-            else:
-                positions = _find_all(self._haystack(anchor), anchor.text)
-            for at in positions:
-                if (found := signal.pattern.match(self.text, at)) is not None:
-                    return found.span()
-        return None
-
-    def _haystack(self, anchor: Anchor) -> str:
-        return self.ascii if anchor.text.isascii() else self.text
-
-
-def _find_all(haystack: str, needle: str, *, limit: int | None = None) -> Iterator[int]:
-    # A one-character search is a memchr: ruling out a needle by its first character is cheap.
-    if needle[0] != " " and needle[0] not in haystack:
-        return
-    at = haystack.find(needle)
-    while at != -1:
-        yield at
-        if limit is not None and (limit := limit - 1) == 0:
-            return
-        at = haystack.find(needle, at + 1)
-
-
-def _matches(
-    signals: tuple[Signal, ...], text: str, *, by_word: bool = True
-) -> dict[str, tuple[int, int]]:
-    haystack = _Haystack(text, by_word=by_word)
-    found: dict[str, tuple[int, int]] = {}
-    for signal in signals:
-        if signal.name not in found and (span := haystack.match(signal)) is not None:
-            found[signal.name] = span
-    return found
-
-
-def _quoted_example(plain: str, spans: Iterable[tuple[int, int]]) -> bool:
-    if META_WORDS.isdisjoint(
-        plain.encode("ascii", "replace").translate(_WORD_BYTES).decode().split()
-    ):
-        return False
-    quoted = [match.span() for match in QUOTED.finditer(plain)]
-    return all(any(a <= start and end <= b for a, b in quoted) for start, end in spans)
+def _described(haystack: Haystack, found: dict[str, Span]) -> tuple[set[str], bool]:
+    """The signals found only where they are described (quoted, code, reported), and whether the
+    text is about attacks. Stops once what is addressed to the model flags the text anyway."""
+    context = Context(haystack.text)
+    described: set[str] = set()
+    addressed = 0.0
+    for name, first in sorted(found.items(), key=lambda item: (-_WEIGHTS[item[0]], item[0])):
+        spans = (span for signal in _BY_NAME[name] for span in haystack.spans(signal))
+        if context.region(first) is not None and all(context.region(s) is not None for s in spans):
+            described.add(name)
+        elif (addressed := addressed + _WEIGHTS[name]) >= THRESHOLD:
+            break
+    return described, bool(described) and context.about_attacks
 
 
 def scan(text: str) -> Verdict:
     """Score one text; deterministic, and the text is only read."""
     readings = views(text)
-    plain = readings[0].text
-    visible = _matches(SIGNALS, plain)
+    plain = Haystack(readings[0].text)
+    visible = _INDEX.matches(plain)
     hidden: set[str] = {"split_words"} if split_words(text) >= 2 else set()
     for view in readings:
         if view.hidden:
-            hidden.update(_matches(SIGNALS, view.text))
+            hidden.update(_INDEX.matches(Haystack(view.text)))
         if view.name in ("text", "comment", "tags"):
-            for name in _matches(SQUASHED, squash(view.text), by_word=False):
+            for name in _SQUASHED_INDEX.matches(Haystack(squash(view.text), by_word=False)):
                 if visible.keys().isdisjoint(_SQUASHED_FAMILY[name]):
                     hidden.add(name)
     only_hidden = hidden - visible.keys()
     score = sum(_WEIGHTS[name] for name in visible.keys() | hidden)
+    described: set[str] = set()
+    # Hiding is itself a sign: nothing is discounted in a text that hides instructions. A text
+    # below the threshold needs no second look.
+    if not only_hidden and score >= THRESHOLD:
+        shown = {name: span for name, span in visible.items() if name not in hidden}
+        described, about_attacks = _described(plain, shown)
+        if described:
+            weights = [_WEIGHTS[name] for name in described]
+            score -= sum(weights)
+            if about_attacks:
+                score += DESCRIBED_ABOUT_ATTACKS * max(weights)
+            else:
+                score += DESCRIBED * sum(weights)
     if only_hidden:
         score += OBFUSCATION_BONUS
-    elif visible and _quoted_example(plain, visible.values()):
-        score *= QUOTED_EXAMPLE_FACTOR
-    reasons = sorted(visible.keys() | {f"hidden:{name}" for name in only_hidden})
+    reasons = sorted(
+        (visible.keys() - described)
+        | {f"described:{name}" for name in described}
+        | {f"hidden:{name}" for name in only_hidden}
+    )
     return Verdict(round(score, 2), tuple(reasons))
 
 

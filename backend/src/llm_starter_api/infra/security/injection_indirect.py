@@ -1,5 +1,5 @@
 """Signals of indirect injection: text addressed to the model, borrowed chat structure, data
-exfiltration, secrets, and the common overrides in other languages (see injection_patterns)."""
+exfiltration and secrets (see injection_patterns; other languages are in injection_foreign)."""
 
 from llm_starter_api.infra.security.injection_patterns import AI, AI_WORDS, STARTS, Signal, signal
 
@@ -12,6 +12,9 @@ INDIRECT_SIGNALS: tuple[Signal, ...] = (
             rf"(?:the\s+|any\s+|all\s+)?{AI}\b"),
     signal("addresses_ai", 0.6, ("to any", "if ", "when "),
             rf"\bto\s+any\s+{AI}\b|\b(?:if|when)\s+(?:you\s+are\s+an?|an?|any)\s+{AI}\b"),
+    signal("addresses_ai", 0.6, ("to the", "to every", "to all"),
+            rf"\bto\s+(?:the|every|all)\s+{AI}\s+(?:that|which|who|reading|processing|summari[sz]ing|"
+            r"handling|screening|analy[sz]ing|reviewing)\b"),
     signal("addresses_ai", 0.6, AI_WORDS,
             rf"\b{AI}\s+(?:reading|processing|summari[sz]ing|analy[sz]ing|screening)\s+this\b|"
             rf"{STARTS}(?:ai|llm|language\s+model|assistant|chatbot|model|ai\s+model|ai\s+assistant)"
@@ -51,6 +54,9 @@ INDIRECT_SIGNALS: tuple[Signal, ...] = (
             r"(?:(?<=every\s)|(?<=each\s)|(?<=all\s))(?:answer|response|reply|summary|summaries)\b"),
     signal("dictate_result", 0.4, ("do not mention", "never mention", "add a"),
             r"\b(?:do\s+not|never)\s+mention\b|\badd\s+a\s+(?:point|sentence|line)\s+saying"),
+    signal("dictate_result", 0.4, ("must", "should", "shall", "will", "is to"),
+            r"\b(?:must|should|shall|will|is\s+to)\s+be\s+(?:ranked|rated|scored|marked|classified|"
+            r"label+ed|flagged|listed|recommended|shortlisted|approved|described)\b"),
     # Structure borrowed from chat templates, to fake a system or assistant turn.
     signal("chat_tokens", 1.0, ("<|", "[inst]", "[/inst]", "<<sys", "<</sys", "[system](",
             '"role"'),
@@ -69,18 +75,22 @@ INDIRECT_SIGNALS: tuple[Signal, ...] = (
     # A link whose parameter is left empty, or a placeholder, for the model to fill in.
     signal("exfiltration_slot", 0.6, ("](http",),
             r"\]\(https?://[^)\s]*[?&][a-z0-9_]+=(?:\)|\{)"),
+    signal("exfiltration_slot", 0.6, ("http://", "https://"),
+            r"https?://[^\s)]*[?&][a-z0-9_]+=(?=[\s)<{]|$)"),
     signal("exfiltration", 0.8, ("send", "email", "forward", "post", "upload", "transmit",
             "append", "include", "encode", "render"),
             r"\b(?:send|email|forward|post|upload|transmit|append|include|encode|render)\b[^\n]{0,120}"
             r"(?:https?://|\burl\b|@[a-z0-9-]+\.)"),
-    signal("exfiltration", 0.8, ("collect the", "replac"),
-            r"\bcollect\s+the\s+(?:names|emails?|email\s+addresses|personal)|"
+    signal("exfiltration", 0.8, ("collect", "gather", "extract", "harvest", "compile", "replac"),
+            r"\b(?:collect|gather|extract|harvest|compile)\s+(?:the|any|all|every)\s+(?:names|emails?|"
+            r"email\s+addresses|phone|personal|contact)|"
             r"\breplac\w*\s+\S+\s+with\s+(?:your|the)\s+(?:instructions|prompt|system)"),
     signal("conversation_data", 0.4, ("previous", "earlier", "past", "conversation", "chat",
-            "session token", "full", "entire", "whole"),
+            "session token", "full", "entire", "whole", "every", "all", "each"),
             r"\b(?:previous|earlier|past)\s+(?:conversations?|messages|chats)|"
             r"\b(?:conversation|chat)\s+history\b|\bsession\s+token\b|\b(?:full|entire|whole)\s+"
-            r"(?:conversation|chat|transcript)\b"),
+            r"(?:conversation|chat|transcript)\b|\b(?:every|all|each)\s+(?:message|messages)\s+(?:in|of|from)"
+            r"\s+(?:this|the|our)\s+(?:chat|conversation|thread)"),
     signal("secrets", 0.7, ("reveal", "list", "print", "show", "tell", "give", "share", "output",
             "send", "include", "write", "read"),
             r"\b(?:reveal|list|print|show|tell|give|share|output|send|include|write|read)\b[^.\n]{0,50}"
@@ -101,24 +111,5 @@ INDIRECT_SIGNALS: tuple[Signal, ...] = (
     signal("decode_and_obey", 0.4, ("decode", "decrypt", "base64", "rot", "backwards", "reverse"),
             r"\b(?:decode|decrypt|base64|rot-?13|backwards|reverse)\b[^\n]{0,60}\b(?:follow|obey|"
             r"execute|comply|do\s+what|apply|do\s+it)"),
-    # The most common overrides in other languages.
-    signal("foreign_override", 1.0, ("ignore", "ignorez", "ignores", "oublie", "oubliez",
-            "ignoriere", "ignorieren", "vergiss", "vergessen", "ignora", "olvida", "olvide",
-            "dimentica", "esqueça", "esqueca", "negeer", "игнорируй", "проигнорируй", "забудь"),
-            r"\b(?:ignore[zs]?|oublie[zs]?)\s+(?:toutes\s+)?(?:les|tes|vos)\s+(?:instructions|consignes|"
-            r"r[eè]gles)\s+(?:pr[ée]c[ée]dentes|ant[ée]rieures)|"
-            r"\b(?:ignoriere|ignorieren\s+sie|vergiss|vergessen\s+sie)\s+(?:alle\s+)?(?:vorherigen|"
-            r"bisherigen|vorigen|obigen|deine|ihre)\s+(?:\w+\s+)?(?:anweisungen|regeln|instruktionen)|"
-            r"\b(?:ignora|ignore|olvida|olvide)\s+(?:todas\s+)?(?:las|tus|sus)\s+(?:instrucciones|"
-            r"reglas|indicaciones)\s+(?:anteriores|previas)|"
-            r"\b(?:ignora|dimentica)\s+(?:tutte\s+)?(?:le\s+)?(?:istruzioni|regole)\s+(?:precedenti|"
-            r"anteriori)|\b(?:ignore|ignora|esque[cç]a)\s+(?:todas\s+)?(?:as\s+)?(?:instru[cç][oõ]es|"
-            r"regras)\s+(?:anteriores|pr[ée]vias)|\bnegeer\s+(?:alle\s+)?(?:vorige|eerdere|"
-            r"voorgaande)\s+(?:instructies|regels)|\b(?:игнорируй|проигнорируй|забудь)\s+(?:все\s+)?"
-            r"(?:предыдущие|прежние|свои)\s+(?:инструкции|правила|указания)"),
-    signal("foreign_prompt", 0.6, ("prompt", "systemprompt", "systeemprompt", "системный",
-            "sans aucune"),
-            r"prompt\s+(?:syst[eè]me|del\s+sistema|di\s+sistema|do\s+sistema)|systemprompt|"
-            r"systeemprompt|системный\s+промпт|\bsans\s+aucune\s+restriction"),
 )
 # fmt: on

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 _FIRST_WORD = re.compile(r"[a-z]+")
-_WORDS_ONLY = re.compile(r"[a-z]+(?: [a-z]+)*")
+_WORDS_ONLY = re.compile(r"[a-z]+(?:,? [a-z]+)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,8 @@ class Anchor:
     """Adjacent pairs of `words`."""
     needle: str
     """What to search for: whole words padded with spaces, else the text itself."""
+    chars: frozenset[str]
+    """The characters of a non-ASCII anchor (a text lacking one cannot contain it); else empty."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +44,15 @@ class Signal:
 
 def _anchor(text: str) -> Anchor:
     if _WORDS_ONLY.fullmatch(text):
-        words = tuple(text.split())
+        words = tuple(text.replace(",", "").split())
         pairs = frozenset(itertools.pairwise(words))
-        return Anchor(text, words, True, frozenset(words), pairs, f" {text} ")
+        # The letters-only text has a space for the comma: find the first word, the pattern checks.
+        needle = f" {words[0]} " if "," in text else f" {text} "
+        return Anchor(text, words, True, frozenset(words), pairs, needle, frozenset())
     first = _FIRST_WORD.match(text)
     words = (first[0],) if first else ()
-    return Anchor(text, words, False, frozenset(words), frozenset(), text)
+    chars = frozenset() if text.isascii() else frozenset(text)
+    return Anchor(text, words, False, frozenset(words), frozenset(), text, chars)
 
 
 def signal(name: str, weight: float, anchors: tuple[str, ...], pattern: str) -> Signal:
@@ -59,16 +64,18 @@ _W = r"(?:\s+[a-z'-]+)"  # one more word, with no punctuation in between
 _VERB = (
     r"(?:ignore|ignoring|disregard|forget|skip|override|overrule|bypass|drop|abandon|discard|"
     r"throw\s+out|set\s+aside|put\s+aside|pay\s+no\s+attention\s+to|do\s+not\s+follow|"
-    r"don't\s+follow|stop\s+following|neglect|dismiss)"
+    r"don't\s+follow|stop\s+following|neglect|dismiss|never\s+mind|nevermind|scrap|ditch|toss|"
+    r"forget\s+about|don't\s+bother\s+with|stop\s+obeying|no\s+need\s+to\s+follow)"
 )
 _VERBS = (
     "ignore", "ignoring", "disregard", "forget", "skip", "override", "overrule", "bypass", "drop",
     "abandon", "discard", "throw out", "set aside", "put aside", "pay no attention", "do not follow",
-    "don't follow", "stop following", "neglect", "dismiss",
+    "don't follow", "stop following", "neglect", "dismiss", "never mind", "nevermind", "scrap",
+    "ditch", "toss", "forget about", "don't bother with", "stop obeying", "no need to follow",
 )  # fmt: skip
 _PRIOR = (
     r"(?:previous|prior|above|earlier|preceding|original|initial|system|old|former|existing|"
-    r"your|all|any|every|safety)"
+    r"your|all|any|every|safety|starting)"
 )
 _RULES = (
     r"(?:instructions?|prompts?|rules|directions|guidelines|directives|commands|constraints|"
@@ -77,6 +84,7 @@ _RULES = (
 )
 _REVEAL = (
     r"(?:reveal|print|show|output|repeat|display|tell|give|leak|disclose|share|dump|recite|"
+    r"(?:reply|respond|answer)\s+with|copy\s+out|write\s+down|"
     r"spells?\s+out|type\s+out|write\s+out|copy|quote|translate|summari[sz]e|list|describe|"
     r"explain|paste|echo(?:\s+back)?|reproduce)"
 )
@@ -87,20 +95,33 @@ _PROMPT_ITSELF = (
     r"(?:full\s+|entire\s+|complete\s+)?text\s+of\s+(?:the|your)\s+(?:prompt|instructions)|"
     r"prompt\s+(?:that\s+was\s+)?(?:sent|given)\s+to\s+you|instructions\s+you\s+were\s+given|"
     r"(?:wording|text|content|contents)\s+of\s+(?:the|your)\s+(?:instructions|prompt|rules|system\s+"
-    r"(?:prompt|message)))"
+    r"(?:prompt|message))|"
+    r"text\s+(?:that\s+)?you\s+were\s+(?:initiali[sz]ed|configured|set\s+up|primed|seeded|loaded|"
+    r"started|given|instructed|programmed)\s+with|(?:words|text|lines?|message)\s+(?:at|on)\s+the\s+"
+    r"(?:very\s+)?(?:top|start|beginning)\s+of\s+(?:this|the|our)\s+(?:conversation|chat|context))"
 )
+# "Type it at the system prompt": a console's prompt is a place, not the model's configuration.
+_NOT_A_PLACE = r"(?<!\bat\s)(?<!\bat\sthe\s)(?<!\bon\sthe\s)(?<!\bfrom\sthe\s)"
+# An override scoped to a topic is about people's plans, not the model's configuration ("ignore
+# all previous instructions regarding the holiday party"): it counts half.
+_TOPIC = r"\s+(?:regarding|about|concerning|re|related\s+to|on\s+the\s+subject\s+of)\b"
 AI = (
-    r"(?:ai\s+(?:assistant|model|system|screening\s+tool|screener|agent)s?|ai|llm|language\s+model|"
-    r"assistant|chatbot|model|bot|gpt|automated\s+(?:assistant|tool|system)s?)"
+    r"(?:ai\s+(?:assistant|model|system|screening\s+tool|screener|agent|code\s+reviewer|reviewer)s?|ai|"
+    r"llms?|language\s+models?|assistants?|chatbots?|models?|bots?|gpt|summari[sz]ers?|"
+    r"automated\s+(?:[a-z]+\s+)?(?:assistant|tool|system|screener|reviewer|ranker|agent)s?|"
+    r"(?:screening|ranking|review|triage|support|grading|moderation)\s+(?:ai|bot|model)s?)"
 )
 AI_WORDS = (
-    "ai", "llm", "language model", "assistant", "chatbot", "model", "bot", "gpt", "automated",
+    "ai", "llm", "llms", "language model", "language models", "assistant", "assistants", "chatbot",
+    "chatbots", "model", "models", "bot", "bots", "gpt", "automated", "summarizer", "summariser",
+    "summarizers", "summarisers", "screening", "ranking", "review", "triage", "support", "grading",
+    "moderation",
 )  # fmt: skip
 _REVEALS = (
     "reveal", "print", "show", "output", "repeat", "display", "tell", "give", "leak", "disclose",
     "share", "dump", "recite", "spell", "spells", "type out", "write out", "copy", "quote",
     "translate", "summarise", "summarize", "list", "describe", "explain", "paste", "echo",
-    "reproduce",
+    "reproduce", "reply with", "respond with", "answer with", "write down",
 )  # fmt: skip
 _RULE_WORDS = (
     "instruction", "instructions", "prompt", "prompts", "rules", "directions", "guidelines",
@@ -114,9 +135,11 @@ STARTS = r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n\s)|(?<=hey\s)|(?<=dear\s)|(?<
 DIRECT_SIGNALS: tuple[Signal, ...] = (
     # Telling the model to drop what it was configured with.
     signal("override_instructions", 1.0, _VERBS,
-            rf"\b{_VERB}\b{_W}{{0,3}}?\s+{_PRIOR}\b{_W}{{0,2}}?\s+{_RULES}\b"),
+            rf"\b{_VERB}\b{_W}{{0,3}}?\s+{_PRIOR}\b{_W}{{0,2}}?\s+{_RULES}\b(?!{_TOPIC})"),
+    signal("override_topic", 0.5, _VERBS,
+            rf"\b{_VERB}\b{_W}{{0,3}}?\s+{_PRIOR}\b{_W}{{0,2}}?\s+{_RULES}\b(?={_TOPIC})"),
     signal("override_instructions", 1.0, _VERBS,
-            rf"\b{_VERB}\s+(?:the|all|any|your|those|these)\s+(?:[a-z-]+\s+)?{_RULES}\s+(?:that\s+|"
+            rf"\b{_VERB}\s+(?:the|all|any|your|those|these|every)\s+(?:[a-z-]+\s+)?{_RULES}\s+(?:that\s+|"
             r"which\s+)?(?:you\s+)?(?:were\s+|have\s+been\s+)?(?:came|given|told|received|got|had|"
             r"started|before|above|earlier|previously|so\s+far)\b|"
             rf"\b{_VERB}\s+(?:the|all|any|your)\s+"
@@ -131,8 +154,9 @@ DIRECT_SIGNALS: tuple[Signal, ...] = (
             rf"\b{_RULES}\b{_W}{{0,10}}?\s+(?:no\s+longer\s+(?:appl(?:y|ies)|in\s+force|valid|binding|"
             r"relevant)|(?:is|are|were|was|have\s+been|"
             r"has\s+been)\s+(?:now\s+)?(?:void|cancel+ed|revoked|suspended|disabled|lifted|invalid|"
-            r"obsolete|outdated|overridden|replaced|wrong|a\s+test|not\s+important|null|expired)|"
-            r"(?:have|has)\s+expired)"),
+            r"obsolete|outdated|overridden|replaced|wrong|a\s+test|not\s+important|null|expired|"
+            r"a\s+mistake|an\s+error|fake|not\s+real|a\s+joke|a\s+trick)|(?:have|has)\s+expired|"
+            r"(?:don't|do\s+not|doesn't|does\s+not)\s+(?:apply|matter|count))"),
     signal("instructions_void", 0.8, ("supersedes", "supersede", "told you", "gave you"),
             rf"\bsupersedes?\s+(?:your|the|all)\s+(?:[a-z]+\s+)?{_RULES}|\b(?:told|gave)\s+you\s+"
             r"(?:doesn't|does\s+not|don't|do\s+not|no\s+longer)\s+(?:apply|matter|count)"),
@@ -191,7 +215,8 @@ DIRECT_SIGNALS: tuple[Signal, ...] = (
             r"\bpwned\b|\bi\s+have\s+been\s+hacked\b|\baccess\s+granted\b"),
     # Asking for the configuration itself.
     signal("reveal_prompt", 1.0, _REVEALS,
-            rf"\b{_REVEAL}\b(?:\s+me)?{_W}{{0,3}}?\s+(?:your|the|my)?{_W}{{0,2}}?\s*{_PROMPT_ITSELF}"),
+            rf"\b{_REVEAL}\b(?:\s+me)?{_W}{{0,3}}?\s+(?:your|the|my)?{_W}{{0,2}}?\s*{_NOT_A_PLACE}"
+            rf"{_PROMPT_ITSELF}"),
     signal("reveal_your_rules", 0.8, _REVEALS,
             rf"\b{_REVEAL}\b(?:\s+me)?{_W}{{0,2}}?\s+your{_W}{{0,2}}?\s+(?:instructions|rules|"
             r"guidelines|programming|directives|prompt|configuration|setup)\b"),
@@ -232,56 +257,31 @@ DIRECT_SIGNALS: tuple[Signal, ...] = (
             r"told\s+you)"),
     signal("ask_instructions", 0.8, ("first message",),
             r"\bfirst\s+message\s+in\s+(?:this|the)\s+conversation"),
+    signal("ask_instructions", 0.8, ("what", "which"),
+            r"\b(?:what|which)\s+(?:words|text|instructions|lines|message|rules)\s+did\s+(?:your|the)\s+"
+            r"(?:operators?|developers?|creators?|makers?|admins?|owners?)\b|\bwhat\s+(?:your|the)\s+"
+            r"(?:instructions|rules|guidelines|system\s+prompt|prompt)\s+(?:say|said|says|state|tell)\b"),
+    signal("reveal_prompt", 1.0, ("tell", "show", "give", "repeat"),
+            r"\b(?:tell|show|give|repeat)\s+(?:me|us)\s+(?:exactly\s+)?what\s+you\s+were\s+(?:originally\s+"
+            r"|initially\s+|first\s+)?(?:told|instructed|programmed|given)\b"),
+    signal("prompt_itself", 0.6, ("text", "words", "lines", "line", "message", "everything"),
+            rf"\b{_PROMPT_ITSELF}|\beverything\s+(?:between|before)\s+(?:the\s+start\s+of\s+(?:the|this)\s+"
+            r"(?:conversation|chat)|my\s+first\s+message)"),
+    signal("verbatim", 0.4, ("verbatim", "word for word", "quote", "repeat", "copy", "reproduce",
+            "recite", "print", "output"),
+            r"\bverbatim\b|\bword\s+for\s+word\b|\b(?:quote|repeat|copy|reproduce|recite|print|output)\s+"
+            r"(?:them|it|that|those|this)\s+(?:exactly|precisely|in\s+full)\b"),
+    signal("echo_back", 0.4, ("include", "put", "paste", "add", "insert"),
+            r"\b(?:include|put|paste|add|insert)\s+(?:them|it|those|this)\s+(?:in|into)\s+your\s+(?:answer|"
+            r"reply|response|output|summary)"),
+    signal("your_access", 0.4, ("you have access", "you got access"),
+            r"\byou\s+(?:have|got)\s+access\s+to\b"),
     signal("repeat_above", 1.0, ("repeat", "output", "print", "copy", "quote", "recite", "return",
             "write out", "reproduce"),
             r"\b(?:repeat|output|print|copy|quote|recite|return|write\s+out|reproduce)\s+(?:back\s+)?"
             r"(?:all\s+(?:of\s+)?)?(?:the\s+)?(?:text|words|everything|content|contents|messages?|"
-            r"lines?)?\s*(?:above|before\s+this|preceding|that\s+came\s+before|prior\s+to\s+this)"),
-    # Giving the model another identity or mode.
-    signal("role_hijack", 1.0, ("you are", "you're"),
-            r"\byou(?:\s+are|'re)\s+(?:now|no\s+longer)\s+(?:an?\s+)?(?:[a-z'-]+\s+){0,2}?(?:dan|"
-            r"unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|amoral|pirate|linux)\b|"
-            r"\byou\s+are\s+(?:now\s+)?in\s+(?:developer|god|maintenance|debug|admin|sudo|dan|"
-            r"jailbreak|unrestricted)\s+mode|\byou\s+are\s+no\s+longer\s+(?:an?\s+\w+|bound|restricted|"
-            r"limited|required)"),
-    signal("role_hijack", 1.0, ("no longer", "do anything now"),
-            r"\bno\s+longer\s+(?:have|need)\s+to\s+(?:follow|obey|respect|abide)|\bdo\s+anything\s+now\b"),
-    signal("unrestricted_persona", 1.0, ("unrestricted", "unfiltered", "uncensored", "jailbroken",
-            "amoral", "unethical", "unaligned"),
-            r"\b(?:unrestricted|unfiltered|uncensored|jailbroken|amoral|unethical|unaligned)\b[,\s]+"
-            r"(?:[a-z]+[,\s]+){0,2}?(?:ai|assistant|model|chatbot|bot|version|mode|persona|character|"
-            r"gpt|llm)\b"),
-    signal("unrestricted_persona", 1.0, AI_WORDS,
-            rf"\b{AI}\s+(?:with|that\s+has|whose)\s+(?:no|only)\b|\b{AI}\s+whose\s+(?:safety\s+|"
-            r"ethical\s+)?(?:guidelines|rules|filters|restrictions|guardrails)\s+(?:were|are|have\s+been)\s+"
-            rf"(?:deleted|removed|disabled|turned\s+off|lifted)|\b{AI}\s+without\s+(?:any\s+)?"
-            r"(?:rules|restrictions|filters|guidelines|limits|guardrails)"),
-    signal("unrestricted_persona", 1.0, ("no ethical", "escaped its"),
-            r"\bno\s+ethical\s+guidelines|\bescaped\s+its\s+guardrails"),
-    signal("special_mode", 0.4, ("developer", "god", "sudo", "debug", "maintenance", "jailbreak"),
-            r"\b(?:developer|god|sudo|debug|maintenance|jailbreak)\s+mode\b"),
-    signal("jailbreak", 0.5, ("jailbreak", "stay in character", "let's play a game"),
-            r"\bjailbreak\b|\bstay\s+in\s+character\b|\blet's\s+play\s+a\s+game"),
-    signal("pretend", 0.5, ("pretend", "imagine", "suppose", "hypothetically"),
-            r"\b(?:pretend|imagine|suppose)\s+(?:that\s+)?you\s+(?:are|were|have)\b|"
-            r"\bhypothetically,?\s+if\s+you\s+had\s+no\b"),
-    signal("reset", 0.5, ("blank", "clean", "start", "reset you"),
-            r"\b(?:blank|clean)\s+slate\b|\bstart\s+(?:over|fresh)\b|\breset\s+you\b"),
-    signal("no_restrictions", 0.6, ("without", "ignore", "bypass", "disable", "disabled",
-            "turn off", "remove", "lift", "lifted", "off"),
-            r"\b(?:without|ignore|bypass|disable|turn\s+off|remove|lift|lifted|disabled|off)\s+"
-            r"(?:any\s+|all\s+|the\s+|your\s+|of\s+)?(?:[a-z]+\s+)?(?:restrictions|filters|filtering|"
-            r"guardrails|censorship|content\s+polic(?:y|ies)|limitations|refusals|disclaimers|"
-            r"safety\s+(?:rules|guidelines|filters)|ethical\s+guidelines|content\s+restrictions)\b"),
-    signal("no_restrictions", 0.6, ("restrictions", "filters", "filtering", "guardrails",
-            "censorship", "limitations", "refusals", "disclaimers"),
-            r"(?<=no\s)(?:restrictions|filters|filtering|guardrails|censorship|limitations|refusals|"
-            r"disclaimers)\b"),
-    signal("no_restrictions", 0.6, ("filters", "restrictions", "safety guidelines"),
-            r"\b(?:filters|restrictions|safety\s+guidelines)\s+(?:are\s+)?(?:turned\s+)?(?:off|lifted|"
-            r"disabled)\b"),
-    signal("rule_breaking", 0.5, ("break",),
-            r"\bbreak\s+(?:the|your|all|any)\s+(?:rules|guidelines|policies|restrictions)\b"),
+            r"lines?)?\s*(?:above(?!\s+copyright)|before\s+this|preceding|that\s+came\s+before|"
+            r"prior\s+to\s+this)"),
 )
 # fmt: on
 
@@ -300,22 +300,3 @@ SQUASHED: tuple[Signal, ...] = (
             r"(?:enter|enable|activate)(?:developer|god|dan|jailbreak)mode"),
 )
 # fmt: on
-
-# Words of writing about attacks: a quoted attack phrase next to them is an example, not an order.
-META_WORDS = frozenset(
-    [
-        "example",
-        "phrase",
-        "wording",
-        "attacker",
-        "attackers",
-        "injection",
-        "jailbreak",
-        "jailbreaks",
-        "forum",
-        "forums",
-        "technique",
-        "classic",
-    ]
-)
-QUOTED = re.compile(r"\"[^\"\n]{3,300}\"|(?<![a-z])'[^'\n]{3,300}'(?![a-z])")

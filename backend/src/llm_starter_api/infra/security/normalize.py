@@ -43,8 +43,31 @@ _CONFUSABLES = str.maketrans(
         **dict.fromkeys("\u0443", "y"),
     }
 )
-_FOREIGN_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
-_LOOKALIKES = frozenset(chr(code) for code in _CONFUSABLES)
+
+
+def _accentless() -> dict[int, str | None]:
+    # Latin letters with diacritics read as their base letter, so that patterns for Polish,
+    # Turkish or Vietnamese (and "ïgnörë") are written once, in ASCII.
+    table: dict[int, str | None] = {
+        code: base
+        for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+        if (base := unicodedata.normalize("NFD", chr(code))[0]) != chr(code) and base.isascii()
+    }
+    # Letters NFD does not split: l with stroke, d with stroke, dotless i, o with stroke, ae, oe.
+    table |= dict(zip(map(ord, "\u0142\u0111\u0131\u00f8"), "ldio", strict=True))
+    table |= {0xE6: "ae", 0x153: "oe"}
+    # Combining marks left after NFKC stack on letters (Zalgo) or mark stress; Arabic vowel signs
+    # and the tatweel stretch words; alef and yeh have spelling variants.
+    table |= dict.fromkeys((*range(0x300, 0x370), *range(0x64B, 0x660), 0x670, 0x640), None)
+    table |= dict.fromkeys(map(ord, "\u0622\u0623\u0625\u0671"), "\u0627") | {0x649: "\u064a"}
+    return table
+
+
+_ACCENTLESS = _accentless()
+_LOOKALIKE = "[" + "".join(sorted(chr(code) for code in _CONFUSABLES)) + "]"
+# Words mixing Latin letters and lookalikes, or made only of lookalikes, are disguised Latin; other
+# words of other scripts are left alone. Found by pattern, so that Russian prose costs no callback.
+_DISGUISED = re.compile(rf"(?<!\w)(?=\w*[a-z])(?=\w*{_LOOKALIKE})\w+|(?<!\w){_LOOKALIKE}+(?!\w)")
 
 # Digits and symbols standing in for letters. "1" is "i" or "l", so both readings are kept.
 _LEET_I = str.maketrans("013457@$!|\u00a5\u20ac8", "oieastasilyeb")
@@ -61,6 +84,8 @@ _NOT_LETTERS = bytes(code for code in range(256) if not 97 <= code <= 122)
 _SPLIT_WORD = re.compile("[A-Za-z][\u200b-\u200d\u2060-\u2064\ufeff]+[A-Za-z]")
 _BASE64_MIN = 16
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+# Hex digits only, at least 16 of them (8 bytes), like the base64 runs.
+_HEX = re.compile(r"[0-9A-Fa-f]{16,}")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2}){4,}")
 _COMMENTS = re.compile(
     r"<!--(.*?)-->|\[(?://|comment)\]:\s*<?>?\s*#?\s*\((.*?)\)|"
@@ -70,9 +95,23 @@ _COMMENTS = re.compile(
 )
 # Typographic punctuation to ASCII, so that most English text stays ASCII (and fast to search).
 _QUOTES = str.maketrans(
-    "\u2018\u2019\u201c\u201d\u00ab\u00bb\u2013\u2014\u2026\u00a0\u2022\u00b7",
-    '\'\'""""--. **',
+    "\u2018\u2019\u201a\u201c\u201d\u201e\u00ab\u00bb\u2013\u2014\u2026\u00a0\u2022\u00b7",
+    '\'\'\'"""""--. **',
 )
+
+
+# Accents, Arabic marks and typographic punctuation, as one table and a pattern that finds them.
+_FOLD_TABLE = {
+    chr(code): (
+        replacement
+        if isinstance(replacement, str)
+        else ""
+        if replacement is None
+        else chr(replacement)
+    )
+    for code, replacement in (_ACCENTLESS | _QUOTES).items()
+}
+_FOLDED = re.compile("[" + "".join(map(re.escape, sorted(_FOLD_TABLE))) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +124,11 @@ class View:
 
 
 def _unconfuse(word: re.Match[str]) -> str:
-    # Words mixing scripts, or made only of lookalikes, are disguised Latin; others are left alone.
-    text = word[0]
-    if any("a" <= c <= "z" for c in text) or all(c in _LOOKALIKES for c in text):
-        return text.translate(_CONFUSABLES)
-    return text
+    return word[0].translate(_CONFUSABLES)
+
+
+def _fold_char(char: re.Match[str]) -> str:
+    return _FOLD_TABLE[char[0]]
 
 
 def fold(text: str) -> tuple[str, str]:
@@ -100,8 +139,10 @@ def fold(text: str) -> tuple[str, str]:
     tagged = "".join(chr(ord(c) - 0xE0000) for run in _TAGS.findall(text) for c in run)
     text = _TAGS.sub("", text)
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).casefold()
-    text = _FOREIGN_WORD.sub(_unconfuse, text)
-    return text.translate(_QUOTES), tagged.lower()
+    text = _DISGUISED.sub(_unconfuse, text)
+    # `str.translate` with a large table is slow on non-ASCII text (a failed lookup per character):
+    # replace only the characters that change.
+    return _FOLDED.sub(_fold_char, text), tagged.lower()
 
 
 def _printable(data: bytes) -> str | None:
@@ -113,11 +154,15 @@ def _printable(data: bytes) -> str | None:
     return decoded if len(decoded) >= 8 and letters >= 0.8 * len(decoded) else None
 
 
-def decode_base64(text: str, *, depth: int = 2) -> list[str]:
+def _long_tokens(text: str) -> list[str]:
+    # Splitting first is much faster than running a pattern over ordinary prose.
+    return [token for token in text.split() if len(token) >= _BASE64_MIN]
+
+
+def decode_base64(text: str, *, depth: int = 2, tokens: list[str] | None = None) -> list[str]:
     """Readable text hidden in base64 runs (nested encodings too, up to `depth`)."""
     found: list[str] = []
-    # Splitting first is much faster than running the pattern over ordinary prose.
-    candidates = [token for token in text.split() if len(token) >= _BASE64_MIN]
+    candidates = _long_tokens(text) if tokens is None else tokens
     for match in (m for token in candidates for m in _BASE64.finditer(token)):
         chunk = match[0].replace("-", "+").replace("_", "/")
         try:
@@ -128,6 +173,18 @@ def decode_base64(text: str, *, depth: int = 2) -> list[str]:
             found.append(decoded)
             if depth > 1:
                 found.extend(decode_base64(decoded, depth=depth - 1))
+    return found
+
+
+def decode_hex(text: str, *, tokens: list[str] | None = None) -> list[str]:
+    """Readable text spelt as hex digits (hashes and ids decode to bytes that are not text)."""
+    found: list[str] = []
+    for token in _long_tokens(text) if tokens is None else tokens:
+        token = token.removeprefix("0x").strip(".,;:()[]\"'")
+        if len(token) % 2 or not _HEX.fullmatch(token):
+            continue
+        if (decoded := _printable(bytes.fromhex(token))) is not None:
+            found.append(decoded)
     return found
 
 
@@ -146,7 +203,12 @@ def views(text: str) -> list[View]:
     for region in _leet_regions(folded):
         hidden.append(View("leet", region.translate(_LEET_I), hidden=True))
         hidden.append(View("leet", region.translate(_LEET_L), hidden=True))
-    hidden.extend(View("base64", fold(decoded)[0], hidden=True) for decoded in decode_base64(text))
+    tokens = _long_tokens(text)
+    for name, decoded in [
+        *(("base64", found) for found in decode_base64(text, tokens=tokens)),
+        *(("hex", found) for found in decode_hex(text, tokens=tokens)),
+    ]:
+        hidden.append(View(name, fold(decoded)[0], hidden=True))
     if "%" in text:
         hidden.extend(View("url", unquote(e).lower(), hidden=True) for e in _PERCENT.findall(text))
     if "rot13" in folded or "rot-13" in folded or "caesar" in folded:
@@ -190,4 +252,7 @@ def split_words(text: str) -> int:
 
 def squash(text: str) -> str:
     """Letters only, digits read as letters: `i g n o r e`, `i.g.n.0.r.e`, `ig nore` read `ignore`."""
-    return text.translate(_LEET_I).encode("ascii", "ignore").translate(None, _NOT_LETTERS).decode()
+    if not text.isascii():
+        # Dropping other characters first keeps `translate` on ASCII (fast); two leet signs are not.
+        text = text.replace("\u00a5", "y").replace("\u20ac", "e").encode("ascii", "ignore").decode()
+    return text.translate(_LEET_I).encode().translate(None, _NOT_LETTERS).decode()
