@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 from apitest import API_KEY, client_factory, make_settings
+from fakes.openai_server import FakeOpenAI, ToolCall
+from pydantic_ai.models import override_allow_model_requests
 from spawn import Spawner, base_env, free_port, wait_healthy
 
 from examples.translate import OPERATION
@@ -79,6 +81,26 @@ async def test_process_answers_in_output_and_never_pretends_to_translate_offline
     assert data["result"] is None
     assert data["metadata"]["prompt_version"] == OPERATION.prompt_version
     assert data["cache_hit"] is False
+
+
+async def test_a_provider_model_is_told_the_target_language_and_its_answer_is_the_output() -> None:
+    translated = {"translation": "Die Brücke wurde 1937 fertiggestellt.", "source_language": "fr"}
+    with override_allow_model_requests(True), FakeOpenAI.running() as provider:
+        provider.script(ToolCall(translated))
+        async with client_factory(
+            operation_plugins=[PLUGIN],
+            llm_model="openai:fake-model",
+            openai_base_url=provider.url,
+            openai_api_key="sk-test",
+        ) as client:
+            response = await client.post(PROCESS, json=translate(target_language="de"))
+    assert response.status_code == 200, response.text
+    assert response.json()["output"] == translated | {"note": None}
+    [sent] = provider.requests
+    assert sent.messages("system") == [OPERATION.instructions_for({"target_language": "de"})]
+    assert "ISO 639-1 code is de," in sent.messages("system")[0]
+    # The operation's cap (4096) under LLM_MAX_OUTPUT_TOKENS (1024 by default).
+    assert sent.body["max_completion_tokens"] == 1024
 
 
 async def test_a_repeated_translation_is_a_cache_hit(client: httpx.AsyncClient) -> None:
