@@ -56,10 +56,11 @@ test: install ## run the whole test suite with coverage, in parallel; lists the 
 test-fast: install ## the unit layer only (no processes, browser or real Redis): the edit-test loop
 	$(RUN) pytest $(XDIST) -m "not slow and not e2e and not redis" -q
 
-lint: install ## ruff, actionlint, hadolint, compose and Kubernetes schemas (runs all, fails if any fails)
+lint: install ## ruff, import-linter (layers), actionlint, hadolint, compose and Kubernetes schemas (runs all, fails if any fails)
 	rc=0; \
 	$(RUN) ruff check . || rc=1; \
 	$(RUN) ruff format --check . || rc=1; \
+	$(RUN) lint-imports || rc=1; \
 	$(RUN) actionlint || rc=1; \
 	$(RUN) hadolint backend/Dockerfile frontend/Dockerfile || rc=1; \
 	$(RUN) check-jsonschema --builtin-schema vendor.compose-spec compose.yaml compose.dev.yaml || rc=1; \

@@ -16,7 +16,8 @@ from cryptography.fernet import Fernet
 from pytest_benchmark.fixture import BenchmarkFixture
 from redis.asyncio import Redis
 
-from llm_starter_api.infra.cache.codec import Codec, fernet_keys
+from llm_starter_api.config_values import fernet_keys
+from llm_starter_api.infra.cache.codec import Codec
 from llm_starter_api.infra.cache.lru import LRUStore
 from llm_starter_api.infra.cache.memory import MemoryCache
 from llm_starter_api.infra.cache.redis_cache import RedisCache

@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable, Iterator
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
+from llm_starter_api.config_values import ResilienceOverrides
 from llm_starter_api.infra.resilience.breaker import CircuitOpen
 from llm_starter_api.infra.resilience.calls import Resilience
-from llm_starter_api.infra.resilience.policy import ResilienceOverrides, resolve
+from llm_starter_api.infra.resilience.policy import resolve
 
 CALLS = 1_000
 MODEL = object()

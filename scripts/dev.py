@@ -29,6 +29,8 @@ def commands(api_port: int, ui_port: int) -> list[tuple[str, tuple[str, ...], st
         *(sys.executable, "-m", "uvicorn", "llm_starter_api.main:create_app", "--factory"),
         *("--host", "127.0.0.1", "--port", str(api_port)),
         *("--reload", "--reload-dir", "backend/src", "--reload-dir", "shared/src"),
+        # Plug-ins reload too (uvicorn skips a reload directory that does not exist).
+        *("--reload-dir", "examples"),
     )
     frontend = (
         *(sys.executable, "-m", "llm_starter_ui"),

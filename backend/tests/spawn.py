@@ -52,11 +52,20 @@ def worker_command() -> list[str]:
 class Process:
     """A child process whose output goes to a log file (a pipe nobody reads would block it)."""
 
-    def __init__(self, name: str, command: Sequence[str], env: Mapping[str, str], workdir: Path):
+    def __init__(
+        self,
+        name: str,
+        command: Sequence[str],
+        env: Mapping[str, str],
+        workdir: Path,
+        cwd: Path | None = None,
+    ):
         self.name = name
         self.command = list(command)
         self.env = dict(env)
         self.workdir = workdir
+        self.cwd = cwd or workdir
+        """Where it runs: the test's own directory unless the test says otherwise."""
         self.log = workdir / f"{name}.log"
         self.popen: subprocess.Popen[bytes] | None = None
 
@@ -64,7 +73,7 @@ class Process:
         """Start it (again, after a kill or stop); its output is appended to the log."""
         with self.log.open("ab") as log:
             self.popen = subprocess.Popen(
-                self.command, env=self.env, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT
+                self.command, env=self.env, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT
             )
         return self
 
@@ -105,9 +114,15 @@ class Spawner:
         self.processes: list[Process] = []
 
     def __call__(
-        self, name: str, command: Sequence[str], env: Mapping[str, str], *, start: bool = True
+        self,
+        name: str,
+        command: Sequence[str],
+        env: Mapping[str, str],
+        *,
+        start: bool = True,
+        cwd: Path | None = None,
     ) -> Process:
-        process = Process(name, command, env, self.workdir)
+        process = Process(name, command, env, self.workdir, cwd)
         self.processes.append(process)
         return process.start() if start else process
 

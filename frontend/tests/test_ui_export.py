@@ -41,6 +41,14 @@ SENTIMENT = SentimentResult(sentiment="mixed", confidence=0.5, explanation="Both
         ),
         ({"operation": "key_points", "key_points": ["A", "B"]}, "A | B", "1. A\n2. B"),
         ({"operation": "questions", "questions": ["Why?"]}, "Why?", "1. Why?"),
+        (
+            {
+                "operation": "translate",
+                "output": {"translation": "Bonjour.", "source_language": "fr", "note": None},
+            },
+            "translation: Bonjour.; source_language: fr",
+            "**Translation:** Bonjour.\n\n**Source language:** fr",
+        ),
     ],
 )
 def test_each_operation_reads_as_a_line_and_as_markdown(

@@ -7,7 +7,10 @@ import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from llm_starter_models import JobState
+from examples.translate import OPERATION as TRANSLATE
+from examples.translate.operation import LANGUAGES, Translation
+from llm_starter_api.text.registry import Registry
+from llm_starter_models import JobState, TextProcessingRequest, TextProcessingResponse
 from llm_starter_ui.session import API_KEY_INPUT, CLOCK_KEY, TRANSPORT_KEY
 from llm_starter_ui.tables import WIDTH_PX
 
@@ -86,6 +89,68 @@ def test_sentiment_shows_label_and_confidence(fake) -> None:
         ("Sentiment", "Positive"),
         ("Confidence", "87%"),
     ]
+
+
+TRANSLATED = "Le Golden Gate a été achevé en 1937. Il est peint en orange international."
+TARGET_LANGUAGE = "process_options_translate_target_language"
+
+
+@pytest.fixture
+def translating(fake):
+    """The fake backend with the translate plug-in (examples/translate) listed as the API lists it."""
+    fake.catalog.operations.append(Registry([TRANSLATE]).catalog()[0])
+    built_in = fake.routes[("POST", PROCESS)]
+
+    def process(request: httpx.Request) -> httpx.Response:
+        if TextProcessingRequest.model_validate_json(request.content).operation != "translate":
+            return built_in(request)
+        output = Translation(translation=TRANSLATED, source_language="en")
+        return fake.json(
+            TextProcessingResponse(
+                operation="translate",
+                output=output.model_dump(mode="json"),
+                metadata={"model": "fake-model"},
+                processing_time=0.25,
+                cache_hit=False,
+            )
+        )
+
+    fake.routes[("POST", PROCESS)] = process
+    return fake
+
+
+def pick_translate(fake) -> AppTest:
+    at = open_page(fake)
+    picker = at.selectbox(key="process_operation")
+    assert picker.options[-1] == (
+        "Translate: The text in another language, with the language it was written in"
+    )
+    picker.select_index(len(picker.options) - 1).run()
+    return at
+
+
+def test_a_plugin_operation_is_offered_with_its_option_widget(translating) -> None:
+    at = pick_translate(translating)
+    language = at.selectbox(key=TARGET_LANGUAGE)
+    assert (language.options, language.value) == (list(LANGUAGES), "en")
+    assert language.label.startswith("Language to translate into (ISO 639-1 code: en English")
+    assert not at.slider  # no built-in operation's option
+
+
+def test_a_plugin_operation_sends_its_option_and_renders_its_output(translating) -> None:
+    at = pick_translate(translating)
+    at.selectbox(key=TARGET_LANGUAGE).select("fr").run()
+    at.text_area(key="process_text").input(TEXT)
+    click(at, "Process")
+
+    [sent] = translating.sent(PROCESS)
+    request = TextProcessingRequest.model_validate_json(sent.content)
+    assert (request.operation, request.options) == ("translate", {"target_language": "fr"})
+    assert "Translate" in texts(at.subheader)
+    assert [(m.label, m.value) for m in at.metric] == [("Source language", "en")]
+    assert texts(at.markdown)[:2] == ["**Translation**", TRANSLATED]
+    assert "**Note**" not in texts(at.markdown)  # a field without a value is not shown
+    assert "Processing time: 0.25 s · Model: fake-model · Cache hit: no" in texts(at.caption)
 
 
 def test_the_result_stays_when_the_page_reruns(fake) -> None:

@@ -18,10 +18,16 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from llm_starter_api.infra.cache.codec import fernet_keys
-from llm_starter_api.infra.cache.presets import PresetName
-from llm_starter_api.infra.redis import SCHEMES, is_local, uses_tls
-from llm_starter_api.infra.resilience import policy as resilience
+from llm_starter_api.config_values import (
+    REDIS_SCHEMES,
+    CachePresetName,
+    ResilienceOverrides,
+    ResiliencePresetName,
+    fernet_keys,
+    is_local,
+    parse_overrides,
+    uses_tls,
+)
 
 type Environment = Literal["development", "testing", "production"]
 
@@ -90,7 +96,7 @@ class Settings(BaseSettings):
     internal_api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
     # --- Redis and the AI response cache (infra/cache) ---
-    cache_preset: PresetName = "development"
+    cache_preset: CachePresetName = "development"
     # The process's one Redis; unset means the cache lives in this process's memory.
     cache_redis_url: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("cache_redis_url", "redis_url")
@@ -116,7 +122,7 @@ class Settings(BaseSettings):
     @field_validator("cache_redis_url")
     @classmethod
     def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and value.get_secret_value().partition("://")[0] not in SCHEMES:
+        if value is not None and value.get_secret_value().partition("://")[0] not in REDIS_SCHEMES:
             raise ValueError("expected a redis://, rediss:// or unix:// URL")
         return value
 
@@ -162,10 +168,10 @@ class Settings(BaseSettings):
     job_concurrency: int = Field(default=4, ge=1, le=256)
 
     # --- Resilience (infra/resilience) ---
-    resilience_preset: resilience.PresetName = "simple"
+    resilience_preset: ResiliencePresetName = "simple"
     # JSON: {"strategy": ..., "operations": {"qa": "critical"}, "attempts": 2, ...}; see docs.
-    resilience_custom_config: Annotated[resilience.ResilienceOverrides, NoDecode] = Field(
-        default_factory=resilience.ResilienceOverrides
+    resilience_custom_config: Annotated[ResilienceOverrides, NoDecode] = Field(
+        default_factory=ResilienceOverrides
     )
     # Tried in order when LLM_MODEL's breaker is open or its retries are spent.
     llm_fallback_models: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -173,7 +179,7 @@ class Settings(BaseSettings):
     @field_validator("resilience_custom_config", mode="before")
     @classmethod
     def _parse_resilience_config(cls, value: object) -> object:
-        return resilience.parse_overrides(value) if isinstance(value, str) else value
+        return parse_overrides(value) if isinstance(value, str) else value
 
     @field_validator("llm_fallback_models")
     @classmethod

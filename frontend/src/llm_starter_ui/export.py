@@ -30,7 +30,8 @@ def output_text(output: object) -> str:
         case list():
             return " | ".join(output_text(item) for item in output)
         case dict():
-            return "; ".join(f"{name}: {output_text(value)}" for name, value in output.items())
+            fields = ((name, value) for name, value in output.items() if value is not None)
+            return "; ".join(f"{name}: {output_text(value)}" for name, value in fields)
         case _:
             return f"{output:.0%}" if is_score(output) else str(output)
 
@@ -61,6 +62,8 @@ def output_markdown(output: object) -> str:
         case dict():
             lines = []
             for name, value in output.items():
+                if value is None:
+                    continue  # a field the answer left unset
                 label = name.replace("_", " ").capitalize()
                 shown = f"\n{_numbered(value)}" if isinstance(value, list) else output_text(value)
                 lines.append(f"**{label}:** {shown}")

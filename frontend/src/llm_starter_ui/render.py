@@ -45,6 +45,7 @@ def show_output(output: object) -> None:
     if not isinstance(output, dict):
         st.markdown(result_markdown(TextProcessingResponse(operation="", output=output)))
         return
+    output = {name: value for name, value in output.items() if value is not None}  # unset fields
     short = {
         k: v for k, v in output.items() if is_score(v) or (isinstance(v, str) and len(v) <= 40)
     }

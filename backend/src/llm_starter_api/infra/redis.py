@@ -9,11 +9,10 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from llm_starter_api.config_values import uses_tls
+
 # What a failing Redis call can raise: redis-py's own errors, and OS-level socket errors.
 REDIS_ERRORS: tuple[type[Exception], ...] = (RedisError, OSError, TimeoutError)
-
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-SCHEMES = ("redis", "rediss", "unix")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +25,6 @@ class RedisOptions:
     ca_cert: Path | None = None
     client_cert: Path | None = None
     client_key: Path | None = None
-
-
-def uses_tls(url: str) -> bool:
-    """Whether the URL asks for TLS (`rediss://`)."""
-    return urlsplit(url).scheme == "rediss"
-
-
-def is_local(url: str) -> bool:
-    """Whether the URL points at this machine (loopback or a unix socket)."""
-    parts = urlsplit(url)
-    return parts.scheme == "unix" or (parts.hostname or "localhost") in _LOCAL_HOSTS
 
 
 def has_password(url: str) -> bool:

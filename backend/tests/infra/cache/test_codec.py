@@ -8,14 +8,8 @@ import pytest
 import zstandard
 from cryptography.fernet import Fernet
 
-from llm_starter_api.infra.cache.codec import (
-    FERNET,
-    PLAIN,
-    ZSTD,
-    Codec,
-    CorruptValue,
-    fernet_keys,
-)
+from llm_starter_api.config_values import fernet_keys
+from llm_starter_api.infra.cache.codec import FERNET, PLAIN, ZSTD, Codec, CorruptValue
 
 VALUE = {"operation": "summarize", "result": "Rivers carry water. " * 20, "metadata": {"n": 1}}
 

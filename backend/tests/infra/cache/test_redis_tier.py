@@ -6,8 +6,9 @@ import redis.asyncio
 from cryptography.fernet import Fernet
 from spawn import free_port
 
+from llm_starter_api.config_values import fernet_keys
 from llm_starter_api.infra.cache.availability import Availability
-from llm_starter_api.infra.cache.codec import Codec, fernet_keys
+from llm_starter_api.infra.cache.codec import Codec
 from llm_starter_api.infra.cache.keys import ai_key, ai_pattern
 from llm_starter_api.infra.cache.lru import LRUStore
 from llm_starter_api.infra.cache.redis_cache import RedisCache

@@ -9,12 +9,8 @@ from infra.resilience.resilience_support import PROCESS, Sleeps, body, fake_prov
 from pydantic import ValidationError
 
 from llm_starter_api.config import ConfigError, load_settings
-from llm_starter_api.infra.resilience.policy import (
-    STRATEGIES,
-    ResilienceOverrides,
-    parse_overrides,
-    resolve,
-)
+from llm_starter_api.config_values import ResilienceOverrides, parse_overrides
+from llm_starter_api.infra.resilience.policy import STRATEGIES, resolve
 from llm_starter_api.resources import load_operations
 
 # The built-in operations' call classes, as the composition root hands them to the policy.

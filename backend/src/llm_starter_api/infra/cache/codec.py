@@ -5,7 +5,7 @@ from typing import Any
 
 import orjson
 import zstandard
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 
 type Value = dict[str, Any]
 
@@ -21,20 +21,6 @@ MAX_DECODED_BYTES = 64 * 1024 * 1024
 
 class CorruptValue(Exception):
     """Bytes that do not decode to a cached value: a miss, never an answer."""
-
-
-def fernet_keys(keys: str) -> MultiFernet:
-    """Comma-separated Fernet keys: the first encrypts, all decrypt (key rotation); ValueError if bad."""
-    parts = [key.strip() for key in keys.split(",") if key.strip()]
-    if not parts:
-        raise ValueError("no key given")
-    try:
-        return MultiFernet([Fernet(key) for key in parts])
-    except ValueError:
-        raise ValueError(
-            "not a valid Fernet key (32 url-safe base64-encoded bytes; generate one with "
-            '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`)'
-        ) from None
 
 
 class Codec:

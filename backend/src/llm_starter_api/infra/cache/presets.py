@@ -3,17 +3,8 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
 
-type PresetName = Literal[
-    "disabled",
-    "minimal",
-    "simple",
-    "development",
-    "production",
-    "ai-development",
-    "ai-production",
-]
+from llm_starter_api.config_values import CachePresetName
 
 _MB = 1024 * 1024
 _HOUR = 3600
@@ -45,7 +36,7 @@ class CachePreset:
 _AI_TTLS = _ttls(short=_HOUR // 2, standard=2 * _HOUR, long=24 * _HOUR)
 _AI_DEV_TTLS = _ttls(short=300, standard=600, long=1800)
 
-PRESETS: Mapping[PresetName, CachePreset] = MappingProxyType(
+PRESETS: Mapping[CachePresetName, CachePreset] = MappingProxyType(
     {
         "disabled": CachePreset(enabled=False),
         "minimal": CachePreset(

@@ -7,13 +7,14 @@ from typing import Any, cast
 
 from redis.asyncio import Redis
 
+from llm_starter_api.config_values import uses_tls
 from llm_starter_api.infra.cache.availability import Availability
 from llm_starter_api.infra.cache.codec import Codec, CorruptValue, Value
 from llm_starter_api.infra.cache.lru import LRUStore
 from llm_starter_api.infra.cache.memory import decode_or_drop, memory_status
 from llm_starter_api.infra.cache.metrics import CacheMetrics, Outcome
 from llm_starter_api.infra.cache.protocol import CacheStatus, Invalidated
-from llm_starter_api.infra.redis import REDIS_ERRORS, has_password, redacted, uses_tls
+from llm_starter_api.infra.redis import REDIS_ERRORS, has_password, redacted
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,9 @@ from collections.abc import Callable, Mapping
 from redis.asyncio import Redis
 
 from llm_starter_api.config import Settings
+from llm_starter_api.config_values import fernet_keys
 from llm_starter_api.infra.cache.availability import Availability
-from llm_starter_api.infra.cache.codec import Codec, Value, fernet_keys
+from llm_starter_api.infra.cache.codec import Codec, Value
 from llm_starter_api.infra.cache.locks import RedisLocks
 from llm_starter_api.infra.cache.lru import LRUStore
 from llm_starter_api.infra.cache.memory import MemoryCache

@@ -1,13 +1,14 @@
-"""Strategies, presets and validated overrides: how hard each operation retries, and when breakers trip."""
+"""Strategies, presets and the policy they resolve to: how hard each operation retries, and when
+breakers trip."""
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Annotated, Any, Literal
+from dataclasses import asdict, dataclass, replace
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-type StrategyName = Literal["aggressive", "balanced", "conservative", "critical"]
-type PresetName = Literal["simple", "development", "production"]
+from llm_starter_api.config_values import (
+    ResilienceOverrides,
+    ResiliencePresetName,
+    StrategyName,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,55 +57,18 @@ class Preset:
     classes: Mapping[str, StrategyName]
 
 
-PRESETS: Mapping[PresetName, Preset] = {
+PRESETS: Mapping[ResiliencePresetName, Preset] = {
     "simple": Preset("balanced", {}),
     "development": Preset("aggressive", {}),
     "production": Preset("balanced", {"quick": "aggressive", "patient": "conservative"}),
 }
-
-_Seconds = Annotated[float, Field(gt=0, le=600)]
-
-
-class ResilienceOverrides(BaseModel):
-    """RESILIENCE_CUSTOM_CONFIG: a strategy per operation, and numbers overriding every strategy."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    strategy: StrategyName | None = None
-    operations: dict[str, StrategyName] = Field(default_factory=dict)
-    attempts: Annotated[int, Field(ge=1, le=10)] | None = None
-    backoff_base: Annotated[float, Field(ge=0, le=60)] | None = None
-    backoff_max: Annotated[float, Field(ge=0, le=300)] | None = None
-    jitter: Annotated[float, Field(ge=0, le=60)] | None = None
-    attempt_timeout: _Seconds | None = None
-    deadline: _Seconds | None = None
-    failure_threshold: Annotated[int, Field(ge=1, le=1000)] | None = None
-    window: _Seconds | None = None
-    recovery_timeout: _Seconds | None = None
-
-    def numbers(self) -> dict[str, Any]:
-        """The strategy fields this override sets."""
-        names = {field.name for field in fields(Strategy)}
-        return {name: value for name, value in self if name in names and value is not None}
-
-
-def parse_overrides(raw: str) -> ResilienceOverrides:
-    """Parse the JSON of RESILIENCE_CUSTOM_CONFIG; the error names every bad key."""
-    try:
-        return ResilienceOverrides.model_validate_json(raw.strip() or "{}")
-    except ValidationError as exc:
-        problems = [
-            f"{'.'.join(str(part) for part in error['loc']) or 'JSON'}: {error['msg']}"
-            for error in exc.errors(include_url=False, include_input=False)
-        ]
-        raise ValueError("; ".join(problems)) from None
 
 
 @dataclass(frozen=True, slots=True)
 class Policy:
     """The effective strategy of each operation, and the one every breaker uses."""
 
-    preset: PresetName
+    preset: ResiliencePresetName
     default: Strategy
     operations: Mapping[str, Strategy]
 
@@ -114,7 +78,7 @@ class Policy:
 
 
 def resolve(
-    preset: PresetName,
+    preset: ResiliencePresetName,
     overrides: ResilienceOverrides,
     *,
     timeout: float,
