@@ -27,9 +27,15 @@ from llm_starter_models import TextProcessingRequest
 TEXT = "Rivers carry water to the sea. The Nile is the longest river in Africa."
 
 
+async def no_wait(seconds: float) -> None:
+    """Retries' backoff, skipped: these tests count attempts, not seconds."""
+
+
 @pytest.fixture
 def resources() -> Resources:
-    return Resources.create(make_settings(llm_timeout_seconds=0.3))
+    created = Resources.create(make_settings())
+    created.resilience.sleep = no_wait
+    return created
 
 
 @contextmanager
@@ -103,7 +109,8 @@ async def test_provider_failures_are_transient_or_permanent(
     assert "sk-secret" not in raised.value.message
 
 
-async def test_a_hanging_model_is_cut_off_at_the_deadline(resources: Resources) -> None:
+async def test_a_hanging_model_is_cut_off_at_the_deadline() -> None:
+    resources = Resources.create(make_settings(llm_timeout_seconds=1))
     async def hang(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         await asyncio.sleep(3600)  # only the deadline ends this within the test's timeout
         raise AssertionError("unreachable")

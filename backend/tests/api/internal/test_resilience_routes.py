@@ -52,7 +52,7 @@ async def test_config_shows_the_effective_strategy_of_each_operation(
     assert config["models"] == ["local", "ollama:llama3.2"]  # LLM_MODEL is not repeated
     assert config["breaker_state"] == "memory"
     assert config["operations"]["sentiment"] == STRATEGIES["aggressive"].as_dict()
-    # LLM_TIMEOUT_SECONDS (30 s) caps the conservative deadline.
+    # Conservative, written for LLM_TIMEOUT_SECONDS of 30 s (the default here: LLM_MODEL is local).
     assert config["operations"]["qa"]["deadline"] == 30.0
     assert config["default"]["failure_threshold"] == STRATEGIES["balanced"].failure_threshold
 
