@@ -1,41 +1,59 @@
-"""One pydantic-ai agent per operation, each with its typed output, sharing one model."""
+"""pydantic-ai agents per operation and output mode, built once and reused by every request."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic_ai import Agent
 from pydantic_ai.models import Model
 from pydantic_ai.settings import ModelSettings
 
+from llm_starter_api.llm.output_modes import OutputMode, output_spec
 from llm_starter_api.text.operations.base import Operation
 
 
-@dataclass(frozen=True, slots=True)
 class Agents:
-    """The agents of every operation."""
+    """An agent per operation and output mode, sharing one model and its settings.
 
-    by_operation: dict[str, Agent[None, Any]]
-    model_id: str
-    """The model as LLM_MODEL names it: response metadata and cache keys use it."""
+    Built on first use and kept: an agent prepares its output schema (and the tool that carries
+    it) once, where passing an output type to each run would build it again every time.
+    """
+
+    def __init__(
+        self, operations: Iterable[Operation], model: Model, settings: ModelSettings, *, model_id: str
+    ) -> None:
+        self.operations = {operation.id: operation for operation in operations}
+        self.model = model
+        self.settings = settings
+        self.model_id = model_id
+        """The model as LLM_MODEL names it: response metadata and cache keys use it."""
+        self._agents: dict[tuple[str, OutputMode], Agent[None, Any]] = {}
+
+    def get(self, operation: str, mode: OutputMode = "tool") -> Agent[None, Any]:
+        """The agent of `operation` asking for structured output in `mode`."""
+        agent = self._agents.get((operation, mode))
+        if agent is None:
+            declared = self.operations[operation]
+            agent = self._agents[operation, mode] = Agent(
+                self.model,
+                output_type=output_spec(declared.output, mode),
+                model_settings=self.settings,
+                # Invalid output gets one more try, through pydantic-ai's own validation loop.
+                retries=1,
+                name=f"text-{operation}",
+            )
+        return agent
 
     def __getitem__(self, operation: str) -> Agent[None, Any]:
-        return self.by_operation[operation]
+        return self.get(operation)
+
+    @property
+    def by_operation(self) -> dict[str, Agent[None, Any]]:
+        """Each operation's default (tool-mode) agent, e.g. for tests to override its model."""
+        return {operation: self.get(operation) for operation in self.operations}
 
 
 def build_agents(
     operations: Iterable[Operation], model: Model, settings: ModelSettings, *, model_id: str
 ) -> Agents:
-    """Create the agents once, at start-up; each request brings its own instructions."""
-    agents: dict[str, Agent[None, Any]] = {
-        operation.id: Agent(
-            model,
-            output_type=operation.output,
-            model_settings=settings,
-            # Invalid output gets one more try, through pydantic-ai's own validation loop.
-            retries=1,
-            name=f"text-{operation.id}",
-        )
-        for operation in operations
-    }
-    return Agents(agents, model_id)
+    """The agents of every operation over `model`."""
+    return Agents(operations, model, settings, model_id=model_id)

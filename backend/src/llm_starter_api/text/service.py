@@ -19,7 +19,7 @@ from llm_starter_api.infra.monitoring.metrics import record_cache_lookup
 from llm_starter_api.infra.resilience.calls import Resilience
 from llm_starter_api.infra.security.injection import InjectionGuard
 from llm_starter_api.llm.errors import InvalidOutput, invalid_output, to_app_error
-from llm_starter_api.llm.output_modes import OutputModes, output_spec
+from llm_starter_api.llm.output_modes import OutputModes
 from llm_starter_api.llm.task import Task, asking
 from llm_starter_api.text.agents import Agents
 from llm_starter_api.text.operations.base import Operation
@@ -165,17 +165,13 @@ class TextService:
         self, operation: Operation, task: Task, model_id: str, model: Model
     ) -> AgentRunResult[Any]:
         """One model's answer, trying its output modes in turn; each try counts in the metrics."""
-        agent, run = self.agents[operation.id], self._run_options(operation, task)
+        run = self._run_options(operation, task)
         modes = self.output_modes.candidates(model_id) if operation.output is not str else ("tool",)
         for index, mode in enumerate(modes):
             try:
                 with observe_llm_call(model_id, operation.id) as usage:
-                    result = await agent.run(
-                        task.prompt(),
-                        model=model,
-                        output_type=output_spec(operation.output, mode),
-                        usage=usage,
-                        **run,
+                    result = await self.agents.get(operation.id, mode).run(
+                        task.prompt(), model=model, usage=usage, **run
                     )
             except UnexpectedModelBehavior as exc:
                 if index + 1 < len(modes):
