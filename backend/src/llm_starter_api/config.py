@@ -88,8 +88,11 @@ class Settings(BaseSettings):
     cache_compression_threshold: int | None = Field(default=None, ge=0)
     cache_compression_level: int | None = Field(default=None, ge=1, le=22)
     cache_encryption_key: SecretStr | None = None
-    cache_redis_timeout_seconds: float = Field(default=0.5, gt=0.0, le=30.0)
+    # Longer than the event loop's stalls under a burst (docs/cache.md#connection-pool).
+    cache_redis_timeout_seconds: float = Field(default=1.0, gt=0.0, le=30.0)
     cache_redis_max_connections: int = Field(default=50, ge=1, le=10_000)
+    # How long a call waits for a free pooled connection: a burst queues, it does not fail.
+    cache_redis_pool_timeout_seconds: float = Field(default=10.0, gt=0.0, le=300.0)
     cache_redis_ca_cert: FilePath | None = None
     cache_redis_client_cert: FilePath | None = None
     cache_redis_client_key: FilePath | None = None
