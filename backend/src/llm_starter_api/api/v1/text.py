@@ -16,7 +16,8 @@ from llm_starter_api.deps import (
     require_api_key,
 )
 from llm_starter_api.errors import AppError, NotFound, error_body, error_responses
-from llm_starter_api.text.batch import owner_of
+from llm_starter_api.infra.security.rate_limit import charge
+from llm_starter_api.text.batch import check_size, owner_of
 from llm_starter_api.text.operations import catalog
 from llm_starter_models import (
     BatchTextProcessingRequest,
@@ -93,6 +94,7 @@ async def batch_process(
     batch: BatchTextProcessingRequest, runner: BatchRunnerDep, key: CurrentKey
 ) -> BatchTextProcessingResponse:
     """Run several requests; each item reports its own success or failure."""
+    await charge(check_size(batch, runner.max_size))  # a unit per item; 429 if they do not fit
     return await runner.run(batch, owner=owner_of(key))
 
 

@@ -58,7 +58,13 @@ RATE_LIMITED = Counter(
     "rate_limit_rejections", "Requests refused with 429, by route class", ["route_class"]
 )
 RATE_LIMIT_FALLBACKS = Counter(
-    "rate_limit_storage_fallbacks", "Times the rate limiter fell back from Redis to memory"
+    "rate_limit_storage_fallbacks",
+    "Rate-limit storage (Redis) failures; each starts 5 s without it",
+)
+RATE_LIMIT_STORAGE_DOWN = Gauge(
+    "rate_limit_storage_down",
+    "1 while the rate limiter decides without its storage (RATE_LIMIT_ON_STORAGE_ERROR), else 0",
+    multiprocess_mode="livemax",
 )
 INJECTIONS = Counter(
     "prompt_injection_detections", "Texts the injection detector flagged, by mode", ["mode"]
