@@ -76,8 +76,9 @@ BREAKER_LEVELS = {"closed": 0, "half_open": 1, "open": 2}
 breaker_states: dict[str, str] = {}
 
 
-def record_cache_lookup(*, hit: bool, tier: str = "cache") -> None:
-    """Count one cache lookup and note it on the current request's log line."""
+def record_cache_lookup(*, hit: bool, tier: str) -> None:
+    """Count one request's cache lookup by the tier that answered it (for a miss, the last tier
+    asked), and note it on the current request's log line."""
     CACHE_LOOKUPS.labels(tier, "hit" if hit else "miss").inc()
     if (notes := current_notes()) is not None:
         notes.cache_lookup(hit=hit)
