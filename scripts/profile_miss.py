@@ -17,11 +17,11 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend" / "tests"))
 
-from apitest import make_settings  # noqa: E402
-from fakes.openai_server import FakeOpenAI  # noqa: E402
-from pydantic_ai.models import override_allow_model_requests  # noqa: E402
+from apitest import make_settings
+from fakes.openai_server import FakeOpenAI
+from pydantic_ai.models import override_allow_model_requests
 
-from llm_starter_api.main import create_app  # noqa: E402
+from llm_starter_api.main import create_app
 
 TEXT = "The harbour reopened after the storm and the ferries ran on time again."
 

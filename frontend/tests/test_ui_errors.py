@@ -13,7 +13,14 @@ from llm_starter_ui.errors import ApiError, BackendUnreachable, FieldProblem, de
             ApiError(429, "rate_limited", "x", retry_after=12.2),
             "Too many requests (429): retry in 13 s.",
         ),
-        (ApiError(429, "rate_limited", "x"), "retry in a moment"),
+        (
+            ApiError(429, "rate_limited", "This request costs 60 heavy units; send fewer items"),
+            "Too many requests (429): This request costs 60 heavy units; send fewer items",
+        ),
+        (
+            ApiError(503, "rate_limit_unavailable", "x", retry_after=5),
+            "cannot check rate limits right now (503): retry after 5 s.",
+        ),
         (
             ApiError(503, "provider_unavailable", "down", retry_after=30),
             "unavailable (503): retry after 30 s.",

@@ -111,8 +111,11 @@ class Settings(BaseSettings):
     cache_compression_threshold: int | None = Field(default=None, ge=0)
     cache_compression_level: int | None = Field(default=None, ge=1, le=22)
     cache_encryption_key: SecretStr | None = None
-    cache_redis_timeout_seconds: float = Field(default=0.5, gt=0.0, le=30.0)
+    # Longer than the event loop's stalls under a burst (docs/cache.md#connection-pool).
+    cache_redis_timeout_seconds: float = Field(default=1.0, gt=0.0, le=30.0)
     cache_redis_max_connections: int = Field(default=50, ge=1, le=10_000)
+    # How long a call waits for a free pooled connection: a burst queues, it does not fail.
+    cache_redis_pool_timeout_seconds: float = Field(default=10.0, gt=0.0, le=300.0)
     cache_redis_ca_cert: FilePath | None = None
     cache_redis_client_cert: FilePath | None = None
     cache_redis_client_key: FilePath | None = None
@@ -205,13 +208,18 @@ class Settings(BaseSettings):
 
     # Rate limits per client (hashed API key, else IP) and route class, in `limits` notation.
     rate_limit_enabled: bool = True
-    rate_limit_heavy: str = "30/minute"
+    # A batch of N items costs N heavy units: the default lets a full batch (MAX_BATCH_SIZE) in.
+    rate_limit_heavy: str = "60/minute"
     rate_limit_standard: str = "120/minute"
     rate_limit_auth: str = "20/minute"
     # Unset: the shared Redis client when the app has one, else per-process memory.
     rate_limit_storage_url: str | None = None
     # Unset: `<CACHE_KEY_PREFIX>:ratelimit`, so deployments sharing a Redis count apart.
     rate_limit_key_prefix: str | None = None
+    # While Redis is down: each process enforces its share (local), admits (open) or refuses (closed).
+    rate_limit_on_storage_error: Literal["local", "open", "closed"] = "local"
+    # Processes serving the API in all (replicas x workers); `local` gives each limit / this.
+    rate_limit_processes: int = Field(default=1, ge=1, le=10_000)
     # Proxies whose X-Forwarded-For is believed; empty means the peer address is the client.
     trusted_proxies: Annotated[list[IPv4Network | IPv6Network], NoDecode] = Field(
         default_factory=list

@@ -12,6 +12,7 @@ from llm_starter_api import __version__
 from llm_starter_api.api import internal, v1
 from llm_starter_api.api.docs import install_docs
 from llm_starter_api.api.internal.monitoring import metrics_router
+from llm_starter_api.api.route_classes import ROUTE_CLASSES
 from llm_starter_api.api.v1.cached_answers import CachedAnswers
 from llm_starter_api.config import Settings, load_settings
 from llm_starter_api.errors import install_error_handlers
@@ -23,12 +24,8 @@ from llm_starter_api.infra.monitoring.tracing import setup_tracing
 from llm_starter_api.infra.resilience.disconnect import CancelOnDisconnect
 from llm_starter_api.infra.security.auth import APIKeys
 from llm_starter_api.infra.security.headers import SecurityHeadersMiddleware
-from llm_starter_api.infra.security.rate_limit import (
-    RateLimiter,
-    RateLimitMiddleware,
-    RouteClass,
-    connect_storage,
-)
+from llm_starter_api.infra.security.limiter import RateLimiter, connect_storage, create_limiter
+from llm_starter_api.infra.security.rate_limit import RateLimitMiddleware
 from llm_starter_api.infra.security.request_limits import RequestLimitMiddleware
 from llm_starter_api.resources import Resources, load_operations
 from llm_starter_models import ErrorResponse
@@ -41,7 +38,9 @@ COMMON_ERRORS: dict[int | str, dict[str, object]] = {
         408: "The body did not arrive within REQUEST_BODY_TIMEOUT_SECONDS",
         413: "Body over MAX_REQUEST_BYTES",
         415: "Compressed body (Content-Encoding) or a Content-Type other than JSON",
-        429: "Rate limited: wait Retry-After seconds (X-RateLimit-* headers report the limit)",
+        429: "Rate limited: wait Retry-After seconds (X-RateLimit-* headers report the limit; "
+        "a batch costs one unit per item)",
+        503: "Rate limits cannot be checked: Redis is down and RATE_LIMIT_ON_STORAGE_ERROR=closed",
     }.items()
 }
 
@@ -52,13 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(
         level=settings.log_level, fmt=default_format(settings.environment, settings.log_format)
     )
-    limiter = RateLimiter(
-        {
-            RouteClass.HEAVY: settings.rate_limit_heavy,
-            RouteClass.STANDARD: settings.rate_limit_standard,
-            RouteClass.AUTH: settings.rate_limit_auth,
-        }
-    )
+    limiter = create_limiter(settings)
 
     operations = load_operations(settings)
 
@@ -66,12 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resources = Resources.create(settings, operations)
         app.state.resources = resources
-        app.state.rate_limit_redis = connect_storage(
-            limiter,
-            url=settings.rate_limit_storage_url,
-            shared=resources.redis,
-            key_prefix=settings.rate_limit_prefix,
-        )
+        app.state.rate_limit_redis = connect_storage(limiter, settings, shared=resources.redis)
         try:
             yield
         finally:
@@ -143,6 +131,7 @@ def _add_middleware(app: FastAPI, settings: Settings, limiter: RateLimiter) -> N
             RateLimitMiddleware,
             limiter=limiter,
             keys=app.state.api_keys,
+            classify=ROUTE_CLASSES,
             trusted_proxies=settings.trusted_proxies,
         )
     if settings.cors_origins:

@@ -111,6 +111,7 @@ async def test_provider_failures_are_transient_or_permanent(
 
 async def test_a_hanging_model_is_cut_off_at_the_deadline() -> None:
     resources = Resources.create(make_settings(llm_timeout_seconds=1))
+
     async def hang(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         await asyncio.sleep(3600)  # only the deadline ends this within the test's timeout
         raise AssertionError("unreachable")

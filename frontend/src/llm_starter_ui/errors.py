@@ -140,8 +140,16 @@ def describe(error: ApiError) -> str:
             text = error.message
         case 401:
             text = "The backend refused the API key (401): check the key in the sidebar."
+        case 429 if error.retry_after is None:
+            # Waiting would not help (a batch costing more than the whole limit): say what would.
+            text = f"Too many requests (429): {error.message}"
         case 429:
             text = f"Too many requests (429): retry in {_seconds(error.retry_after)}."
+        case 503 if error.code == "rate_limit_unavailable":
+            text = (
+                "The backend cannot check rate limits right now (503): retry after "
+                f"{_seconds(error.retry_after)}."
+            )
         case 503:
             text = (
                 "The model provider is unavailable (503): retry after "

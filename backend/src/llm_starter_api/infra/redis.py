@@ -20,8 +20,10 @@ class RedisOptions:
     """How to reach Redis; the URL carries host, port, DB number and password."""
 
     url: str
-    timeout_seconds: float = 0.5
+    timeout_seconds: float = 1.0
     max_connections: int = 50
+    pool_timeout_seconds: float = 10.0
+    """How long a call waits for a free connection when all `max_connections` are in use."""
     ca_cert: Path | None = None
     client_cert: Path | None = None
     client_key: Path | None = None
@@ -52,8 +54,10 @@ def create_redis(options: RedisOptions) -> Redis:
     pool = BlockingConnectionPool.from_url(
         options.url,
         max_connections=options.max_connections,
-        # Waiting for a free connection is bounded like any other Redis call.
-        timeout=options.timeout_seconds,
+        # A burst queues for a connection rather than failing as if Redis were down; the wait is
+        # bounded apart from the socket timeout, since queueing behind a busy event loop takes
+        # longer than any one command.
+        timeout=options.pool_timeout_seconds,
         socket_timeout=options.timeout_seconds,
         socket_connect_timeout=options.timeout_seconds,
         # No hidden retries: a failing call falls back to the memory tier at once, and the cache

@@ -19,7 +19,12 @@ class Agents:
     """
 
     def __init__(
-        self, operations: Iterable[Operation], model: Model, settings: ModelSettings, *, model_id: str
+        self,
+        operations: Iterable[Operation],
+        model: Model,
+        settings: ModelSettings,
+        *,
+        model_id: str,
     ) -> None:
         self.operations = {operation.id: operation for operation in operations}
         self.model = model

@@ -81,14 +81,15 @@ def _failed(index: int, error: str) -> BatchTextProcessingItem:
     return BatchTextProcessingItem(request_index=index, status=BatchItemStatus.FAILED, error=error)
 
 
-def check_size(batch: BatchTextProcessingRequest, max_size: int) -> None:
-    """Refuse a batch over this server's limit, stating the limit."""
+def check_size(batch: BatchTextProcessingRequest, max_size: int) -> int:
+    """The batch's size; refuses a batch over this server's limit, stating the limit."""
     if len(batch.requests) > max_size:
         raise InvalidInput(
             f"requests: {len(batch.requests)} items is over this server's batch limit of "
             f"{max_size}",
             details={"errors": [{"field": "requests", "reason": "too many items"}]},
         )
+    return len(batch.requests)
 
 
 async def process_item(

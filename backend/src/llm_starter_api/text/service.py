@@ -15,7 +15,6 @@ from llm_starter_api.errors import AppError, InvalidInput
 from llm_starter_api.infra.cache.keys import CacheKey
 from llm_starter_api.infra.cache.response_cache import ResponseCache
 from llm_starter_api.infra.monitoring.llm import observe_llm_call
-from llm_starter_api.infra.monitoring.metrics import record_cache_lookup
 from llm_starter_api.infra.resilience.calls import Resilience
 from llm_starter_api.infra.security.injection import InjectionGuard
 from llm_starter_api.llm.errors import InvalidOutput, invalid_output, to_app_error
@@ -121,7 +120,6 @@ class TextService:
         value, hit = await self.cache.get_or_compute(
             key, lambda: self._run(request, started, flagged)
         )
-        record_cache_lookup(hit=hit)
         return _as_hit(value, started) if hit else TextProcessingResponse.model_validate(value)
 
     def cached(self, request: TextProcessingRequest) -> TextProcessingResponse | None:
@@ -133,7 +131,6 @@ class TextService:
         started = time.perf_counter()
         if (value := self.cache.peek(self.cache_key(request))) is None:
             return None
-        record_cache_lookup(hit=True)
         return _as_hit(value, started)
 
     async def _run(

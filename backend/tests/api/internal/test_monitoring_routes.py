@@ -55,7 +55,7 @@ async def test_a_processed_request_counts_model_calls_tokens_and_cache_lookups(
         "llm_tokens_total",
         {"model": "local", "operation": "sentiment", "direction": "input", "outcome": "ok"},
     )
-    hits = ("cache_lookups_total", {"tier": "cache", "outcome": "hit"})
+    hits = ("cache_lookups_total", {"tier": "memory", "outcome": "hit"})
     before = [REGISTRY.get_sample_value(*sample) or 0.0 for sample in (calls, tokens, hits)]
     first = await client.post("/v1/text_processing/process", json=body)
     second = await client.post("/v1/text_processing/process", json=body)

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from llm_starter_api.api.v1.bodies import BatchBody, body_schema
 from llm_starter_api.deps import CurrentKey, JobsDep, require_api_key
 from llm_starter_api.errors import NotFound, error_responses
+from llm_starter_api.infra.security.rate_limit import charge
 from llm_starter_api.jobs.service import JobView
-from llm_starter_api.text.batch import owner_of
+from llm_starter_api.text.batch import check_size, owner_of
 from llm_starter_models import (
     BatchItemStatus,
     JobProgress,
@@ -88,6 +89,7 @@ async def submit_job(
     idempotency_key: IdempotencyKey = None,
 ) -> JobResponse:
     """Queue a batch as a background job; poll the `Location` answered."""
+    await charge(check_size(batch, jobs.max_size))  # a unit per item; 429 if they do not fit
     view, created = await jobs.submit(batch, owner=owner_of(key), idempotency_key=idempotency_key)
     body = _body(request, view)
     response.headers["Location"] = body.links["self"]

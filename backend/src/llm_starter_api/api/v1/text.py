@@ -17,7 +17,8 @@ from llm_starter_api.deps import (
     require_api_key,
 )
 from llm_starter_api.errors import AppError, NotFound, error_body, error_responses
-from llm_starter_api.text.batch import owner_of
+from llm_starter_api.infra.security.rate_limit import charge
+from llm_starter_api.text.batch import check_size, owner_of
 from llm_starter_api.text.registry import Registry
 from llm_starter_models import (
     BatchTextProcessingResponse,
@@ -94,6 +95,7 @@ async def batch_process(
     batch: BatchBody, runner: BatchRunnerDep, key: CurrentKey
 ) -> BatchTextProcessingResponse:
     """Run several requests; each item reports its own success or failure."""
+    await charge(check_size(batch, runner.max_size))  # a unit per item; 429 if they do not fit
     return await runner.run(batch, owner=owner_of(key))
 
 

@@ -5,7 +5,7 @@ import time
 
 from llm_starter_api.infra.cache.codec import Codec, CorruptValue, Value
 from llm_starter_api.infra.cache.lru import LRUStore
-from llm_starter_api.infra.cache.metrics import CacheMetrics, Outcome
+from llm_starter_api.infra.cache.metrics import CacheMetrics, Outcome, Tier
 from llm_starter_api.infra.cache.protocol import CacheStatus, Invalidated
 
 logger = logging.getLogger(__name__)
@@ -44,11 +44,15 @@ class MemoryCache:
 
     async def get(self, key: str) -> Value | None:
         """The live value, or None."""
+        return (await self.lookup(key))[0]
+
+    async def lookup(self, key: str) -> tuple[Value | None, Tier]:
+        """The live value or None, from the one tier there is."""
         started = time.perf_counter()
         value = self._read(key)
         outcome: Outcome = "miss" if value is None else "hit"
         self.metrics.lookup("memory", outcome, time.perf_counter() - started)
-        return value
+        return value, "memory"
 
     def peek(self, key: str) -> Value | None:
         """The live value, or None; only a hit is counted."""

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from llm_starter_api.infra.cache.codec import Value
-from llm_starter_api.infra.cache.metrics import CacheMetrics
+from llm_starter_api.infra.cache.metrics import CacheMetrics, Tier
 
 type TierName = Literal["disabled", "memory", "redis"]
 
@@ -36,6 +36,10 @@ class Cache(Protocol):
 
     async def get(self, key: str) -> Value | None:
         """The live value, or None (missing, expired, corrupted or unreachable)."""
+        ...
+
+    async def lookup(self, key: str) -> tuple[Value | None, Tier]:
+        """What `get` answers, and the tier that answered (the memory tier when Redis was not asked)."""
         ...
 
     def peek(self, key: str) -> Value | None:

@@ -12,7 +12,7 @@ from llm_starter_api.infra.cache.availability import Availability
 from llm_starter_api.infra.cache.codec import Codec, CorruptValue, Value
 from llm_starter_api.infra.cache.lru import LRUStore
 from llm_starter_api.infra.cache.memory import decode_or_drop, memory_status
-from llm_starter_api.infra.cache.metrics import CacheMetrics, Outcome
+from llm_starter_api.infra.cache.metrics import CacheMetrics, Outcome, Tier
 from llm_starter_api.infra.cache.protocol import CacheStatus, Invalidated
 from llm_starter_api.infra.redis import REDIS_ERRORS, has_password, redacted
 
@@ -50,9 +50,13 @@ class RedisCache:
 
     async def get(self, key: str) -> Value | None:
         """From memory, else from Redis (copied into memory); None on a miss or a failure."""
+        return (await self.lookup(key))[0]
+
+    async def lookup(self, key: str) -> tuple[Value | None, Tier]:
+        """What `get` answers, and from which tier: Redis when it was asked and answered."""
         started = time.perf_counter()
         if (value := self.peek(key)) is not None:
-            return value
+            return value, "memory"
         if self.front.enabled:
             self.metrics.lookup("memory", "miss", time.perf_counter() - started)
         return await self._get_from_redis(key)
@@ -67,15 +71,15 @@ class RedisCache:
             self.metrics.lookup("memory", "hit", time.perf_counter() - started)
         return value
 
-    async def _get_from_redis(self, key: str) -> Value | None:
+    async def _get_from_redis(self, key: str) -> tuple[Value | None, Tier]:
         if not self.availability.allow():
-            return None
+            return None, "memory"
         started = time.perf_counter()
         try:
             data = cast("bytes | None", await self.redis.get(key))
         except REDIS_ERRORS as exc:
             self._failed(exc)
-            return None
+            return None, "memory"
         self.availability.succeeded()
         value = None
         if data is not None:
@@ -89,7 +93,7 @@ class RedisCache:
                 self.front.set(key, data, ttl=self.memory_ttl)
         outcome: Outcome = "miss" if value is None else "hit"
         self.metrics.lookup("redis", outcome, time.perf_counter() - started)
-        return value
+        return value, "redis"
 
     async def set(self, key: str, value: Value, *, ttl: int) -> None:
         """Store in both tiers; the memory copy lives at most `memory_ttl` seconds."""

@@ -10,6 +10,7 @@ from llm_starter_api.infra.cache.locks import RedisLocks
 from llm_starter_api.infra.cache.metrics import CacheMetrics
 from llm_starter_api.infra.cache.protocol import Cache, CacheStatus, Invalidated
 from llm_starter_api.infra.cache.single_flight import SingleFlight
+from llm_starter_api.infra.monitoring.metrics import record_cache_lookup
 
 type Compute = Callable[[], Coroutine[Any, Any, Value]]
 
@@ -63,21 +64,27 @@ class ResponseCache:
         value = self.cache.peek(key.name) if self.cache is not None else None
         if value is not None:
             self.metrics.count("hit")
+            record_cache_lookup(hit=True, tier="memory")
         return value
 
     async def get_or_compute(self, key: CacheKey, compute: Compute) -> tuple[Value, bool]:
         """The answer, and whether it came without computing it here (cache or another caller)."""
         if self.cache is None:
             return await compute(), False
-        value = await self.cache.get(key.name)
+        value, tier = await self.cache.lookup(key.name)
         self.metrics.count("miss" if value is None else "hit")
         if value is not None:
+            record_cache_lookup(hit=True, tier=tier)
             return value, True
         (value, computed), leader = await self._flight.run(
             key.name, lambda: self._fill(key, compute)
         )
         if not leader:
             self.metrics.count("coalesced")
+        # Computed here: a miss in the last tier asked; else another request's answer, from this
+        # process's flight or (after waiting on its lock) from Redis.
+        source = tier if leader and computed else "redis" if leader else "flight"
+        record_cache_lookup(hit=not (leader and computed), tier=source)
         return value, not (leader and computed)
 
     async def _fill(self, key: CacheKey, compute: Compute) -> tuple[Value, bool]:

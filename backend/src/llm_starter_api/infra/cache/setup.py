@@ -53,6 +53,7 @@ def redis_options(settings: Settings) -> RedisOptions | None:
         url=settings.cache_redis_url.get_secret_value(),
         timeout_seconds=settings.cache_redis_timeout_seconds,
         max_connections=settings.cache_redis_max_connections,
+        pool_timeout_seconds=settings.cache_redis_pool_timeout_seconds,
         ca_cert=settings.cache_redis_ca_cert,
         client_cert=settings.cache_redis_client_cert,
         client_key=settings.cache_redis_client_key,

@@ -68,7 +68,13 @@ RATE_LIMITED = Counter(
     "rate_limit_rejections", "Requests refused with 429, by route class", ["route_class"]
 )
 RATE_LIMIT_FALLBACKS = Counter(
-    "rate_limit_storage_fallbacks", "Times the rate limiter fell back from Redis to memory"
+    "rate_limit_storage_fallbacks",
+    "Rate-limit storage (Redis) failures; each starts 5 s without it",
+)
+RATE_LIMIT_STORAGE_DOWN = Gauge(
+    "rate_limit_storage_down",
+    "1 while the rate limiter decides without its storage (RATE_LIMIT_ON_STORAGE_ERROR), else 0",
+    multiprocess_mode="livemax",
 )
 INJECTIONS = Counter(
     "prompt_injection_detections", "Texts the injection detector flagged, by mode", ["mode"]
@@ -80,8 +86,9 @@ BREAKER_LEVELS = {"closed": 0, "half_open": 1, "open": 2}
 breaker_states: dict[str, str] = {}
 
 
-def record_cache_lookup(*, hit: bool, tier: str = "cache") -> None:
-    """Count one cache lookup and note it on the current request's log line."""
+def record_cache_lookup(*, hit: bool, tier: str) -> None:
+    """Count one request's cache lookup by the tier that answered it (for a miss, the last tier
+    asked), and note it on the current request's log line."""
     CACHE_LOOKUPS.labels(tier, "hit" if hit else "miss").inc()
     if (notes := current_notes()) is not None:
         notes.cache_lookup(hit=hit)
