@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # How structured answers are asked for; LLM_OUTPUT_MODES sets it per model (JSON).
     llm_output_mode: OutputModeSetting = "auto"
     llm_output_modes: dict[str, OutputModeSetting] = Field(default_factory=dict)
+    # Model calls one API process makes at once; more wait LLM_QUEUE_TIMEOUT_SECONDS, then 503.
+    llm_max_concurrent_calls: int = Field(default=100, ge=1, le=100_000)
+    llm_queue_timeout_seconds: float = Field(default=0.0, ge=0.0, le=60.0)
     # Characters of an invalid answer quoted in its 502 and log line; 0 quotes none.
     llm_invalid_output_excerpt: int | None = Field(default=None, ge=0, le=500)
     openai_api_key: SecretStr | None = None

@@ -11,6 +11,7 @@ from llm_starter_api.config import ConfigError, Settings
 from llm_starter_api.infra.cache.response_cache import ResponseCache
 from llm_starter_api.infra.cache.setup import create_response_cache, redis_options
 from llm_starter_api.infra.redis import create_redis
+from llm_starter_api.infra.resilience.admission import Admission
 from llm_starter_api.infra.resilience.calls import Resilience
 from llm_starter_api.infra.resilience.policy import resolve
 from llm_starter_api.infra.security.injection import InjectionGuard
@@ -89,9 +90,18 @@ class Resources:
 
     @classmethod
     def create(
-        cls, settings: Settings, operations: Registry | None = None, *, redis: Redis | None = None
+        cls,
+        settings: Settings,
+        operations: Registry | None = None,
+        *,
+        redis: Redis | None = None,
+        cap_model_calls: bool = True,
     ) -> "Resources":
-        """Build the model, the agents and the services that use them (over `redis`, if given)."""
+        """Build the model, the agents and the services that use them (over `redis`, if given).
+
+        `cap_model_calls`: refuse model calls past LLM_MAX_CONCURRENT_CALLS with a 503 (the API);
+        the job worker bounds its calls with JOB_CONCURRENCY x BATCH_CONCURRENCY instead.
+        """
         operations = operations or load_operations(settings)
         model = build_model(settings, engines={op.id: op.engine for op in operations})
         options = redis_options(settings)
@@ -118,6 +128,11 @@ class Resources:
             ),
             injection=InjectionGuard(settings.injection_detection),
             invalid_output_excerpt=settings.invalid_output_excerpt,
+            admission=Admission(
+                settings.llm_max_concurrent_calls, queue_seconds=settings.llm_queue_timeout_seconds
+            )
+            if cap_model_calls
+            else None,
         )
         store = BatchStore(
             retention_seconds=settings.batch_retention_seconds,

@@ -40,7 +40,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     arq_logger = logging.getLogger("arq")
     arq_logger.handlers.clear()
     arq_logger.propagate = True
-    ctx["resources"] = Resources.create(settings, redis=ctx["redis"])
+    ctx["resources"] = Resources.create(settings, redis=ctx["redis"], cap_model_calls=False)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

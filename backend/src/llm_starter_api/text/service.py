@@ -4,6 +4,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 from pydantic_ai import AgentRunResult
@@ -15,6 +16,7 @@ from llm_starter_api.errors import AppError, InvalidInput
 from llm_starter_api.infra.cache.keys import CacheKey
 from llm_starter_api.infra.cache.response_cache import ResponseCache
 from llm_starter_api.infra.monitoring.llm import observe_llm_call
+from llm_starter_api.infra.resilience.admission import Admission
 from llm_starter_api.infra.resilience.calls import Resilience
 from llm_starter_api.infra.security.injection import InjectionGuard
 from llm_starter_api.llm.errors import InvalidOutput, invalid_output, to_app_error
@@ -44,7 +46,10 @@ class TextService:
         output_modes: OutputModes,
         injection: InjectionGuard | None = None,
         invalid_output_excerpt: int = 0,
+        admission: Admission | None = None,
     ) -> None:
+        self.admission = admission
+        """The process's cap on model calls in flight (None: no cap, as in the job worker)."""
         self.operations = operations
         self.output_modes = output_modes
         self.invalid_output_excerpt = invalid_output_excerpt
@@ -140,10 +145,11 @@ class TextService:
         try:
             with asking(task):
                 # Deadline, retries, breakers and fallback models: the resilience layer's job.
-                answer = await self.resilience.call(
-                    operation.id,
-                    lambda model_id, model: self._ask(operation, task, model_id, model),
-                )
+                async with self._slot():
+                    answer = await self.resilience.call(
+                        operation.id,
+                        lambda model_id, model: self._ask(operation, task, model_id, model),
+                    )
         except (TimeoutError, AgentRunError) as exc:
             raise self._failed(exc) from exc
         metadata = self._metadata(request, answer.value.usage, answer.model_id)
@@ -185,6 +191,9 @@ class TextService:
             return result
         raise AssertionError("unreachable: every model has an output mode")
 
+    def _slot(self) -> AbstractAsyncContextManager[None]:
+        return self.admission.slot() if self.admission is not None else nullcontext()
+
     def _failed(self, exc: BaseException) -> AppError:
         """The API error for a failed call; an invalid answer is also logged, with its reason."""
         error = to_app_error(exc)
@@ -217,6 +226,7 @@ class TextService:
             # A stream cannot be retried once begun; it takes the first model whose breaker
             # admits it (fallbacks after LLM_MODEL), and fails with the same errors as /process.
             async with (
+                self._slot(),
                 self.resilience.streaming(operation.id) as (model_id, model, degraded),
                 asyncio.timeout(deadline),
             ):

@@ -57,6 +57,19 @@ LLM_UNPRICED = Counter(
     "Tokens of models without a known price, so missing from llm_cost_usd_total",
     ["model", "direction"],
 )
+CALLS_IN_FLIGHT = Gauge(
+    "llm_calls_in_flight",
+    "Model calls this process is making now (bounded by LLM_MAX_CONCURRENT_CALLS)",
+    multiprocess_mode="livesum",
+)
+CALLS_QUEUED = Gauge(
+    "llm_calls_queued",
+    "Requests waiting for a model-call slot (at most LLM_QUEUE_TIMEOUT_SECONDS)",
+    multiprocess_mode="livesum",
+)
+CALLS_SHED = Counter(
+    "llm_calls_shed", "Requests refused with 503 because every model-call slot was taken"
+)
 CACHE_LOOKUPS = Counter("cache_lookups", "AI response cache lookups", ["tier", "outcome"])
 BREAKER_STATE = Gauge(
     "circuit_breaker_state",
