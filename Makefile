@@ -32,7 +32,7 @@ AUDIT_IGNORE ?=
 TEST_WORKERS ?= auto
 XDIST := -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: help install run worker test test-fast lint typecheck format bench eval bench-versions audit clean
+.PHONY: help install run worker test test-fast lint typecheck format bench bench-crowd eval bench-versions audit clean
 
 help: ## list the targets (PY=3.12 selects another interpreter and venv)
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -80,6 +80,9 @@ bench: install ## run benchmarks/bench_*.py, ratios to each group's baseline; JS
 	$(if $(BENCH_JSON),mkdir -p $(dir $(BENCH_JSON)))
 	$(RUN) pytest benchmarks -o python_files='bench_*.py' -o testpaths=benchmarks \
 		--benchmark-only --benchmark-sort=name -q $(if $(BENCH_JSON),--benchmark-json=$(BENCH_JSON))
+
+bench-crowd: install ## a crowd of cache misses on a 2 s fake provider (wrk, redis-server): req/s, 503s, Redis errors, RSS
+	$(RUN) python scripts/bench_crowd.py $(ARGS)
 
 eval: install ## score the embedded engine on its evaluation set (benchmarks/eval/); fails below target
 	$(RUN) python benchmarks/eval/score_engine.py $(ARGS)

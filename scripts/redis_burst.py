@@ -39,9 +39,14 @@ KEY = "burst-key-0123456789abcdef"
 # Each request a new text: a cache miss, a lock, a model call, a store.
 WRK_SCRIPT = f"""
 counter = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)  -- each thread's texts its own: threads share a random seed
+end
 request = function()
   counter = counter + 1
-  local body = '{{"operation": "summarize", "text": "Burst document ' .. counter .. ' ' ..
+  local body = '{{"operation": "summarize", "text": "Burst document ' .. id .. '-' .. counter .. ' ' ..
     math.random(1, 1000000000) .. ': rivers carry water to the sea."}}'
   return wrk.format("POST", "/v1/text_processing/process",
     {{["Content-Type"] = "application/json", ["X-API-Key"] = "{KEY}"}}, body)

@@ -123,7 +123,9 @@ class TextService:
         started = time.perf_counter()
         key = self.cache_key(request)
         value, hit = await self.cache.get_or_compute(
-            key, lambda: self._run(request, started, flagged)
+            key,
+            lambda: self._run(request, started, flagged),
+            admit=self.admission.admit if self.admission is not None else None,
         )
         return _as_hit(value, started) if hit else TextProcessingResponse.model_validate(value)
 

@@ -49,6 +49,7 @@ async def test_a_thousand_requests_in_flight_on_five_connections_meet_no_redis_e
         cache_redis_timeout_seconds=30,
         cache_redis_pool_timeout_seconds=120,
         rate_limit_enabled=False,
+        llm_max_concurrent_calls=REQUESTS,  # the whole burst in flight: no 503 overloaded
         # The gate, not a deadline, decides when calls end: on a loaded machine the burst takes
         # longer to form than an attempt may last, and timed-out calls would open the breaker.
         llm_timeout_seconds=300,

@@ -67,9 +67,17 @@ class ResponseCache:
             record_cache_lookup(hit=True, tier="memory")
         return value
 
-    async def get_or_compute(self, key: CacheKey, compute: Compute) -> tuple[Value, bool]:
-        """The answer, and whether it came without computing it here (cache or another caller)."""
+    async def get_or_compute(
+        self, key: CacheKey, compute: Compute, *, admit: Callable[[], None] | None = None
+    ) -> tuple[Value, bool]:
+        """The answer, and whether it came without computing it here (cache or another caller).
+
+        `admit` runs before this process computes a missing answer, ahead of any lock: it may
+        raise to refuse the work (e.g. when overloaded) at the cost of the lookup alone.
+        """
         if self.cache is None:
+            if admit is not None:
+                admit()
             return await compute(), False
         value, tier = await self.cache.lookup(key.name)
         self.metrics.count("miss" if value is None else "hit")
@@ -77,7 +85,7 @@ class ResponseCache:
             record_cache_lookup(hit=True, tier=tier)
             return value, True
         (value, computed), leader = await self._flight.run(
-            key.name, lambda: self._fill(key, compute)
+            key.name, lambda: self._fill(key, compute, admit)
         )
         if not leader:
             self.metrics.count("coalesced")
@@ -87,9 +95,13 @@ class ResponseCache:
         record_cache_lookup(hit=not (leader and computed), tier=source)
         return value, not (leader and computed)
 
-    async def _fill(self, key: CacheKey, compute: Compute) -> tuple[Value, bool]:
+    async def _fill(
+        self, key: CacheKey, compute: Compute, admit: Callable[[], None] | None
+    ) -> tuple[Value, bool]:
         """Compute under the key's lock; while another process holds it, wait for its answer."""
         assert self.cache is not None
+        if admit is not None:
+            admit()
         if self.locks is None:
             return await self._compute_and_store(key, compute), True
         loop = asyncio.get_running_loop()

@@ -30,11 +30,15 @@ class Admission:
         self.in_flight = 0
         self.queued = 0
 
+    def admit(self) -> None:
+        """Refuse now, before any other work, when every slot is taken and none may be waited for."""
+        if self._slots.locked() and self.queue_seconds <= 0:
+            self._shed()
+
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
         """Hold one slot for the block; Overloaded when none frees in time."""
-        if self._slots.locked() and self.queue_seconds <= 0:
-            self._shed()
+        self.admit()
         if self._slots.locked():
             self.queued += 1
             CALLS_QUEUED.inc()
