@@ -56,7 +56,7 @@ test: install ## run the whole test suite with coverage, in parallel; lists the 
 test-fast: install ## the unit layer only (no processes, browser or real Redis): the edit-test loop
 	$(RUN) pytest $(XDIST) -m "not slow and not e2e and not redis" -q
 
-lint: install ## ruff, import-linter (layers), actionlint, hadolint, compose and Kubernetes schemas (runs all, fails if any fails)
+lint: install ## ruff check + format --check, lint-imports, actionlint, hadolint, compose/k8s schemas, promtool rules; fails if any fails
 	rc=0; \
 	$(RUN) ruff check . || rc=1; \
 	$(RUN) ruff format --check . || rc=1; \

@@ -243,6 +243,25 @@ async def test_batch_item_over_the_text_limit_fails_alone_with_a_readable_error(
     assert data["batch_id"].startswith("batch_")
 
 
+@pytest.mark.parametrize("path", [BATCH, "/v1/text_processing/jobs"])
+async def test_one_malformed_item_refuses_the_whole_batch_naming_each_index(
+    client: httpx.AsyncClient, path: str
+) -> None:
+    # As in the original template: request-level validation answers for the whole batch.
+    requests = [body("summarize"), {"text": "too short", "operation": "sentiment"}, body("qa")]
+    response = await client.post(path, json={"batch_id": "refused-1", "requests": requests})
+    error = assert_error(response, 422, "validation_error")
+    fields = {problem["field"] for problem in error["details"]["errors"]}
+    assert fields == {"requests.1.text", "requests.2.question"}
+
+
+async def test_a_refused_batch_runs_nothing(client: httpx.AsyncClient) -> None:
+    requests = [body("summarize"), {"text": "x", "operation": "summarize"}]
+    response = await client.post(BATCH, json={"batch_id": "refused-2", "requests": requests})
+    assert_error(response, 422, "validation_error")
+    assert_error(await client.get("/v1/text_processing/batch_status/refused-2"), 404, "not_found")
+
+
 async def test_batch_over_its_limit_is_422(make_client: ClientFactory) -> None:
     async with make_client(max_batch_size=2) as client:
         response = await client.post(BATCH, json={"requests": [body("sentiment")] * 3})
