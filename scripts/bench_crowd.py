@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ function init(args)
 end
 request = function()
   counter = counter + 1
-  local body = '{{"operation": "summarize", "text": "Crowd document ' .. id .. '-' .. counter .. ' ' ..
+  local body = '{{"operation": "summarize", "text": "Crowd document NONCE-' .. id .. '-' .. counter .. ' ' ..
     math.random(1, 1000000000) .. ': rivers carry water to the sea."}}'
   return wrk.format("POST", "/v1/text_processing/process",
     {{["Content-Type"] = "application/json", ["X-API-Key"] = "{KEY}"}}, body)
@@ -91,6 +92,8 @@ def duration_ms(text: str) -> float:
 
 
 def wrk(url: str, script: Path, *, connections: int, seconds: int) -> Load:
+    # Each run its own texts: wrk seeds math.random the same way every time.
+    script.write_text(WRK_SCRIPT.replace("NONCE", str(time.time_ns())))
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "60s"]
     out = subprocess.run(  # noqa: S603 - fixed argv
         [*command, "-s", str(script), url], capture_output=True, text=True, check=True
@@ -112,6 +115,18 @@ def wrk(url: str, script: Path, *, connections: int, seconds: int) -> Load:
         p50_ms=duration_ms(p50.group(1)),
         p99_ms=duration_ms(p99.group(1)),
     )
+
+
+def drain(url: str) -> None:
+    """Until the calls of the last crowd have ended: wrk hangs up, the server still awaits them."""
+    request = urllib.request.Request(url + "/metrics", headers={"X-API-Key": KEY})  # noqa: S310
+
+    def idle() -> bool:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local URL
+            found = re.search(rb"^llm_calls_in_flight(?:\{[^}]*\})? (\S+)$", response.read(), re.M)
+        return found is not None and float(found.group(1)) == 0
+
+    wait(idle, "the last crowd's calls to end")
 
 
 def rss_mb(pid: int) -> float:
@@ -185,13 +200,13 @@ def run(args: argparse.Namespace, workers: int, provider_url: str, workdir: Path
     ]
     url = f"http://127.0.0.1:{api_port}"
     script = workdir / "crowd.lua"
-    script.write_text(WRK_SCRIPT)
     rows = []
     with log.open("wb") as out:
         api = subprocess.Popen(argv, env=env, stdout=out, stderr=out)  # noqa: S603 - fixed argv
     try:
         wait(lambda: answers(f"{url}/v1/health/live"), "the API")
         wrk(url, script, connections=workers * 4, seconds=2)  # warm-up: pools, agents
+        drain(url)
         before = rss_mb(api.pid)
         for connections in args.connections:
             probe: list[float] = []
@@ -199,6 +214,7 @@ def run(args: argparse.Namespace, workers: int, provider_url: str, workdir: Path
             prober = threading.Thread(target=probe_refusals, args=(api_port, stop, probe))
             if connections == max(args.connections):
                 prober.start()
+            drain(url)
             try:
                 load = wrk(url, script, connections=connections, seconds=args.seconds)
             finally:
