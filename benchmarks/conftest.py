@@ -84,6 +84,12 @@ def _rows(benches: Sequence[Bench]) -> list[tuple[str, str, str, str]]:
         ratio = f"{median / base_median:.2f}x" if base_median > 0 else "-"
         spread = f"{100 * bench['iqr'] / median:.1f}%" if median > 0 else "-"
         rows.append((bench["name"], _duration(median), ratio, spread))
+    # Some groups also record memory (bench_startup): its own ratio to the baseline's.
+    base_rss = (baseline or {}).get("extra_info", {}).get("rss_mb")
+    for bench in sorted(benches, key=lambda bench: bench["median"]):
+        if (rss := bench.get("extra_info", {}).get("rss_mb")) is not None:
+            memory = f"{rss / base_rss:.2f}x" if base_rss else "-"
+            rows.append((f"{bench['name']} (RSS after warm-up)", f"{rss:.1f} MB", memory, "-"))
     return rows
 
 

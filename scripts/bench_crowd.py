@@ -47,7 +47,16 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function init(args)
-  counter, ok, shed, other = 0, 0, 0, 0
+  counter, ok, shed, other, backoffs = 0, 0, 0, 0, 0
+end
+delay = function()
+  -- With --retry-after, one request waits out Retry-After for every refusal: clients that honour
+  -- it, as the OpenAI and Anthropic SDKs do (wrk's delay is per thread, not per connection).
+  if backoffs > 0 then
+    backoffs = backoffs - 1
+    return BACKOFF_MS
+  end
+  return 0
 end
 request = function()
   counter = counter + 1
@@ -61,6 +70,7 @@ response = function(status, headers, body)
     ok = ok + 1
   elseif status == 503 and (headers["retry-after"] or headers["Retry-After"]) then
     shed = shed + 1
+    backoffs = backoffs + 1
   else
     other = other + 1
   end
@@ -91,9 +101,10 @@ def duration_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def wrk(url: str, script: Path, *, connections: int, seconds: int) -> Load:
+def wrk(url: str, script: Path, *, connections: int, seconds: int, backoff_ms: int = 0) -> Load:
     # Each run its own texts: wrk seeds math.random the same way every time.
-    script.write_text(WRK_SCRIPT.replace("NONCE", str(time.time_ns())))
+    lua = WRK_SCRIPT.replace("NONCE", str(time.time_ns()))
+    script.write_text(lua.replace("BACKOFF_MS", str(backoff_ms)))
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "60s"]
     out = subprocess.run(  # noqa: S603 - fixed argv
         [*command, "-s", str(script), url], capture_output=True, text=True, check=True
@@ -146,7 +157,9 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def probe_refusals(port: int, stop: threading.Event, refusals: list[float]) -> None:
+def probe_refusals(
+    port: int, stop: threading.Event, refusals: list[float], others: list[str]
+) -> None:
     """One request at a time while the crowd runs: how long each `overloaded` 503 takes."""
     n = 0
     while not stop.is_set():
@@ -164,12 +177,26 @@ def probe_refusals(port: int, stop: threading.Event, refusals: list[float]) -> N
             response = connection.getresponse()
             payload = response.read()
         except OSError:
-            continue  # refused by uvicorn's connection cap: not the app's refusal
+            others.append("connection error")  # e.g. uvicorn's connection cap
+            continue
         finally:
             connection.close()
         took = time.perf_counter() - started
         if response.status == 503 and b'"overloaded"' in payload:
             refusals.append(took * 1000)
+        else:
+            others.append(str(response.status))
+
+
+def probed(refused_ms: list[float], unrefused: list[str]) -> str:
+    """What the one-at-a-time probe saw: how fast refusals came, and what else it got."""
+    parts = [f"probe: {len(refused_ms)} refused"]
+    if refused_ms:
+        parts.append(f"p50 {statistics.median(refused_ms):.0f} ms, max {max(refused_ms):.0f} ms")
+    if unrefused:
+        kinds = ", ".join(f"{unrefused.count(k)} x {k}" for k in sorted(set(unrefused)))
+        parts.append(f"not refused: {kinds}")
+    return "(" + "; ".join(parts) + ")"
 
 
 def run(args: argparse.Namespace, workers: int, provider_url: str, workdir: Path) -> list[str]:
@@ -210,24 +237,28 @@ def run(args: argparse.Namespace, workers: int, provider_url: str, workdir: Path
         before = rss_mb(api.pid)
         for connections in args.connections:
             probe: list[float] = []
+            unrefused: list[str] = []
             stop = threading.Event()
-            prober = threading.Thread(target=probe_refusals, args=(api_port, stop, probe))
+            prober = threading.Thread(
+                target=probe_refusals, args=(api_port, stop, probe, unrefused)
+            )
             if connections == max(args.connections):
                 prober.start()
             drain(url)
             try:
-                load = wrk(url, script, connections=connections, seconds=args.seconds)
+                load = wrk(
+                    url,
+                    script,
+                    connections=connections,
+                    seconds=args.seconds,
+                    backoff_ms=1000 if args.retry_after else 0,
+                )
             finally:
                 stop.set()
                 if prober.is_alive():
                     prober.join(timeout=90)
             ideal = min(connections, workers * args.cap) / args.delay
-            refusals = (
-                f"{len(probe)} probed: p50 {statistics.median(probe):.0f} ms, "
-                f"max {max(probe):.0f} ms"
-                if probe
-                else ""
-            )
+            refusals = probed(probe, unrefused) if prober.ident is not None else ""
             rows.append(
                 f"| {workers} | {connections} | {load.ok / load.seconds:.1f} | {ideal:.0f} "
                 f"| {load.p50_ms / 1000:.2f} s | {load.p99_ms / 1000:.2f} s "
@@ -261,6 +292,11 @@ def main() -> int:
     parser.add_argument("--delay", type=float, default=2.0, help="the provider's answer time")
     parser.add_argument("--cap", type=int, default=100, help="LLM_MAX_CONCURRENT_CALLS")
     parser.add_argument("--settle", type=int, default=60, help="seconds before the last RSS")
+    parser.add_argument(
+        "--retry-after",
+        action="store_true",
+        help="clients wait out Retry-After (1 s) after an `overloaded` 503 before sending again",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "redis-server"):
         if shutil.which(tool) is None:
@@ -269,7 +305,8 @@ def main() -> int:
     provider = serve_in_thread(fake_provider(args.delay), provider_port)
     print(
         f"provider answers after {args.delay} s; LLM_MAX_CONCURRENT_CALLS={args.cap}; "
-        f"wrk -t2 -d{args.seconds}s; {os.cpu_count()} cores shared by wrk, provider and API\n"
+        f"wrk -t2 -d{args.seconds}s; {os.cpu_count()} cores shared by wrk, provider and API; "
+        f"clients {'honour' if args.retry_after else 'ignore'} Retry-After\n"
     )
     print(
         "| workers | connections | successful req/s | ideal | p50 | p99 "
