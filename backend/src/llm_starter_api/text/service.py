@@ -172,10 +172,11 @@ class TextService:
         """One model's answer, trying its output modes in turn; each try counts in the metrics."""
         run = self._run_options(operation, task)
         modes = self.output_modes.candidates(model_id) if operation.output is not str else ("tool",)
+        output = operation.output_type(task.options)
         for index, mode in enumerate(modes):
             try:
                 with observe_llm_call(model_id, operation.id) as usage:
-                    result = await self.agents.get(operation.id, mode).run(
+                    result = await self.agents.get(operation.id, mode, output).run(
                         task.prompt(), model=model, usage=usage, **run
                     )
             except UnexpectedModelBehavior as exc:

@@ -28,6 +28,11 @@ class ResilienceConfig(BaseModel):
     breaker_state: Literal["redis", "memory"] = Field(description="where breaker state lives")
     default: dict[str, float] = Field(description="the default strategy; breakers use its numbers")
     operations: dict[str, dict[str, float]]
+    output_modes: dict[str, str] = Field(
+        default_factory=dict,
+        description="each model's structured-output mode: as set (LLM_OUTPUT_MODE, "
+        "LLM_OUTPUT_MODES), or the one `auto` learned in this process (`auto` while still probing)",
+    )
 
 
 class BreakerStatus(BaseModel):
@@ -85,6 +90,7 @@ async def resilience_config(resources: ResourcesDep) -> ResilienceConfig:
         breaker_state="redis" if resilience.shared else "memory",
         default=policy.default.as_dict(),
         operations={op: strategy.as_dict() for op, strategy in policy.operations.items()},
+        output_modes=resources.text_service.output_modes.describe(),
     )
 
 

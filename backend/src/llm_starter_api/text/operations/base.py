@@ -65,6 +65,9 @@ class Operation:
     """The response fields holding the answer; by default the generic `output` field."""
     output_field: str = "output"
     """The name of that field, for the catalog."""
+    output_for: Callable[[Mapping[str, Any]], Any] | None = None
+    """The output model for the effective options (e.g. one whose list holds at most as many
+    items as asked, so a schema-constrained model cannot run past them); None: always `output`."""
 
     def names(self) -> tuple[str, ...]:
         """The option names this operation reads."""
@@ -79,6 +82,10 @@ class Operation:
             value = getattr(options, name)
             values[name] = self.defaults.get(name) if value is None else value
         return values
+
+    def output_type(self, options: Mapping[str, Any]) -> Any:
+        """What the model returns for these effective options."""
+        return self.output if self.output_for is None else self.output_for(options)
 
     def instructions_for(self, options: Mapping[str, Any]) -> str:
         """The instructions with the options' values written in, then the common rules."""
