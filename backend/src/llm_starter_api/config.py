@@ -105,6 +105,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("cache_redis_url", "redis_url")
     )
     cache_key_prefix: str = Field(default="llmstarter", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    # Whose answers a hit may serve: the same API key's (key) or anyone's (shared: a hit tells
+    # the caller that someone sent the same text).
+    cache_scope: Literal["key", "shared"] = "key"
     # Unset values come from the preset.
     cache_default_ttl: int | None = Field(default=None, ge=1, le=90 * 24 * 3600)
     cache_operation_ttls: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)

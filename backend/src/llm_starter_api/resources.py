@@ -133,6 +133,7 @@ class Resources:
             )
             if cap_model_calls
             else None,
+            cache_scope=settings.cache_scope,
         )
         store = BatchStore(
             retention_seconds=settings.batch_retention_seconds,

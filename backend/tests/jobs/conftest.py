@@ -20,9 +20,13 @@ class ScriptedService:
         self.delay = delay
         self.refuse = refuse
         self.calls: list[str] = []
+        self.owners: set[str] = set()
 
-    async def process(self, request: TextProcessingRequest) -> TextProcessingResponse:
+    async def process(
+        self, request: TextProcessingRequest, *, owner: str
+    ) -> TextProcessingResponse:
         self.calls.append(request.text)
+        self.owners.add(owner)
         await asyncio.sleep(self.delay)
         if request.text in self.refuse:
             raise ProviderRejected()

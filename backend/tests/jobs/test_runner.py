@@ -63,6 +63,7 @@ async def test_a_rerun_processes_only_the_items_without_an_outcome() -> None:
 
     assert await run(store, service, job_id) == 3
     assert sorted(service.calls) == [TEXTS[1], TEXTS[3], TEXTS[4]]
+    assert service.owners == {"owner"}  # the submitter's: its answers are cached in its scope
     record = await store.get(job_id)
     assert record is not None
     assert (record.state, record.attempts) == (JobState.COMPLETED, 2)

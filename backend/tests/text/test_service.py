@@ -61,7 +61,7 @@ async def test_typed_outputs_of_any_model_fill_the_response(
     resources: Resources, operation: Op
 ) -> None:
     with every_agent_uses(resources, TestModel()) as service:
-        response = await service.process(request(operation))
+        response = await service.process(request(operation), owner="anonymous")
     filled = [response.result, response.sentiment, response.key_points, response.questions]
     assert sum(value is not None for value in filled) == 1
 
@@ -104,7 +104,7 @@ async def test_provider_failures_are_transient_or_permanent(
     resources: Resources, exc: Exception, expected: type[AppError], retry_after: float | None
 ) -> None:
     with every_agent_uses(resources, failing(exc)) as service, pytest.raises(expected) as raised:
-        await service.process(request(Op.SUMMARIZE))
+        await service.process(request(Op.SUMMARIZE), owner="anonymous")
     assert raised.value.retry_after == retry_after
     assert "sk-secret" not in raised.value.message
 
@@ -120,4 +120,4 @@ async def test_a_hanging_model_is_cut_off_at_the_deadline() -> None:
         every_agent_uses(resources, FunctionModel(hang)) as service,
         pytest.raises(ProviderUnavailable),
     ):
-        await service.process(request(Op.SENTIMENT))
+        await service.process(request(Op.SENTIMENT), owner="anonymous")

@@ -41,7 +41,7 @@ async def run_job(
         async with limit:
             if stopped:
                 return
-            item = await process_item(service, index, request)
+            item = await process_item(service, index, request, owner=record.owner)
             added = await store.put_item(job_id, item)
             if added is None:
                 stopped = True  # no waiting item starts once the job stops

@@ -1,7 +1,6 @@
 """Batches: bounded concurrency, a readable outcome per item, outcomes kept for a while."""
 
 import asyncio
-import hashlib
 import logging
 import time
 import uuid
@@ -11,6 +10,7 @@ from redis.asyncio import Redis
 
 from llm_starter_api.errors import AppError, InvalidInput
 from llm_starter_api.infra.redis import REDIS_ERRORS
+from llm_starter_api.infra.security.client import key_fingerprint
 from llm_starter_api.text.service import TextService
 from llm_starter_models import (
     BatchItemStatus,
@@ -93,11 +93,11 @@ def check_size(batch: BatchTextProcessingRequest, max_size: int) -> int:
 
 
 async def process_item(
-    service: TextService, index: int, request: TextProcessingRequest
+    service: TextService, index: int, request: TextProcessingRequest, *, owner: str
 ) -> BatchTextProcessingItem:
-    """One item's outcome; its failure is reported in the item, never raised."""
+    """One item's outcome for `owner` (cached in its scope); a failure is reported, never raised."""
     try:
-        response = await service.process(request)
+        response = await service.process(request, owner=owner)
     except AppError as exc:
         return _failed(index, exc.message)
     except Exception:
@@ -110,10 +110,11 @@ async def process_item(
 
 
 def owner_of(api_key: str | None) -> str:
-    """A stable, non-reversible owner tag for an API key (or the open API)."""
+    """A stable, non-reversible owner tag for an API key (or the open API): batches, jobs and
+    cache scopes belong to it."""
     if api_key is None:
         return "anonymous"
-    return hashlib.sha256(api_key.encode()).hexdigest()[:32]
+    return key_fingerprint(api_key)
 
 
 class BatchRunner:
@@ -137,7 +138,7 @@ class BatchRunner:
 
         async def one(index: int, request: TextProcessingRequest) -> BatchTextProcessingItem:
             async with limit:
-                return await process_item(self.service, index, request)
+                return await process_item(self.service, index, request, owner=owner)
 
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(one(i, r)) for i, r in enumerate(batch.requests)]

@@ -5,7 +5,8 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, nullcontext
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from pydantic_ai import AgentRunResult
 from pydantic_ai.exceptions import AgentRunError, UnexpectedModelBehavior
@@ -29,6 +30,11 @@ from llm_starter_models import TextProcessingRequest, TextProcessingResponse
 
 logger = logging.getLogger(__name__)
 
+type CacheScope = Literal["key", "shared"]
+
+SHARED_SCOPE = "shared"
+"""The one cache scope of every caller under CACHE_SCOPE=shared."""
+
 
 class TextService:
     """Runs text operations on the configured model, bounded by a deadline."""
@@ -47,7 +53,10 @@ class TextService:
         injection: InjectionGuard | None = None,
         invalid_output_excerpt: int = 0,
         admission: Admission | None = None,
+        cache_scope: CacheScope = "key",
     ) -> None:
+        self.cache_scope = cache_scope
+        """Whose answers a hit may serve: the caller's own (key) or anyone's (shared)."""
         self.admission = admission
         """The process's cap on model calls in flight (None: no cap, as in the job worker)."""
         self.operations = operations
@@ -107,21 +116,30 @@ class TextService:
             metadata["engine"] = "extractive"
         return metadata
 
-    def cache_key(self, request: TextProcessingRequest) -> CacheKey:
-        """The cache key: everything that changes the answer (user_metadata does not)."""
+    def scope_of(self, owner: str) -> str:
+        """The cache scope of `owner`'s answers (an owner tag, never a key): its own, or shared."""
+        return SHARED_SCOPE if self.cache_scope == "shared" else owner
+
+    def cache_key(self, request: TextProcessingRequest, *, owner: str) -> CacheKey:
+        """The cache key: the caller's scope and everything that changes the answer (user_metadata
+        does not)."""
         operation, task = self._task(request)
         return self.cache.key(
+            scope=self.scope_of(owner),
             operation=operation.id,
             model=self.agents.model_id,
             prompt_version=operation.prompt_version,
             inputs={"text": task.document, "question": task.question, "options": task.options},
         )
 
-    async def process(self, request: TextProcessingRequest) -> TextProcessingResponse:
-        """Process one request, from the cache when it can; provider failures become 503 or 502."""
+    async def process(
+        self, request: TextProcessingRequest, *, owner: str
+    ) -> TextProcessingResponse:
+        """Process one request for `owner` (`owner_of` its API key), from the cache when it can;
+        provider failures become 503 or 502."""
         flagged = self.check(request)
         started = time.perf_counter()
-        key = self.cache_key(request)
+        key = self.cache_key(request, owner=owner)
         value, hit = await self.cache.get_or_compute(
             key,
             lambda: self._run(request, started, flagged),
@@ -129,14 +147,16 @@ class TextService:
         )
         return _as_hit(value, started) if hit else TextProcessingResponse.model_validate(value)
 
-    def cached(self, request: TextProcessingRequest) -> TextProcessingResponse | None:
-        """The answer `process` would give from this process's memory tier, if it holds one.
+    def cached(
+        self, request: TextProcessingRequest, *, owner: str
+    ) -> TextProcessingResponse | None:
+        """The answer `process` would give `owner` from this process's memory tier, if it holds one.
 
         Never calls a model nor waits on a store; refuses what `process` refuses.
         """
         self.check(request)
         started = time.perf_counter()
-        if (value := self.cache.peek(self.cache_key(request))) is None:
+        if (value := self.cache.peek(self.cache_key(request, owner=owner))) is None:
             return None
         return _as_hit(value, started)
 
@@ -256,9 +276,17 @@ class TextService:
 
 
 def _as_hit(value: dict[str, Any], started: float) -> TextProcessingResponse:
-    # A new dict: callers coalesced onto one computation share its value.
+    """A stored answer as this response: timed now, the time it was generated in `cached_at`."""
+    # New dicts: callers coalesced onto one computation share its value.
+    metadata = {**value.get("metadata", {}), "cached_at": value["timestamp"]}
     return TextProcessingResponse.model_validate(
-        value | {"cache_hit": True, "processing_time": time.perf_counter() - started}
+        value
+        | {
+            "metadata": metadata,
+            "cache_hit": True,
+            "processing_time": time.perf_counter() - started,
+            "timestamp": datetime.now(UTC),
+        }
     )
 
 

@@ -126,7 +126,7 @@ async def test_status_and_invalidation_reach_redis(
     assert (status["tier"], status["connected"], status["keys"]) == ("redis", True, 2)
     assert status["redis"]["status"] == "connected"
     assert response.json()["redis_deleted"] == 1
-    assert response.json()["pattern"] == f"{redis_prefix}:ai:qa:*:*:*"
+    assert response.json()["pattern"] == f"{redis_prefix}:ai:*:qa:*:*:*"
     assert after["keys"] == 1
 
 

@@ -35,9 +35,9 @@ def count_routed(app: FastAPI, routed: list[str]) -> None:
     service: TextService = app.state.resources.text_service
     process = service.process
 
-    async def counting(request: TextProcessingRequest) -> TextProcessingResponse:
+    async def counting(request: TextProcessingRequest, *, owner: str) -> TextProcessingResponse:
         routed.append(request.operation)
-        return await process(request)
+        return await process(request, owner=owner)
 
     service.process = counting  # type: ignore[method-assign]
 
@@ -65,6 +65,9 @@ async def test_a_repeat_is_answered_from_memory_as_the_route_answered_it() -> No
     assert (computed.pop("cache_hit"), remembered.pop("cache_hit")) == (False, True)
     assert remembered.pop("processing_time") >= 0
     computed.pop("processing_time")
+    # A hit is timed now; the time the answer was made is in metadata.cached_at.
+    assert remembered["metadata"].pop("cached_at") == computed["timestamp"]
+    assert remembered.pop("timestamp") >= computed.pop("timestamp")
     assert remembered == computed
     assert set(second.headers) == set(first.headers)
     assert second.headers["content-type"] == "application/json"
@@ -149,7 +152,8 @@ def test_a_chunked_body_over_real_http_is_read_whole() -> None:
 
 
 def _without_timing(body: bytes) -> bytes:
-    return re.sub(rb'"processing_time":[^,}]+', b'"processing_time":0', body)
+    body = re.sub(rb'"processing_time":[^,}]+', b'"processing_time":0', body)
+    return re.sub(rb'"timestamp":"[^"]+"', b'"timestamp":""', body)
 
 
 @pytest.mark.redis

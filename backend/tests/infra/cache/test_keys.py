@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from llm_starter_api.infra.cache.keys import ai_key, ai_pattern, slug
 
 BASE: dict[str, Any] = {
+    "scope": "0123456789abcdef0123456789abcdef",
     "operation": "summarize",
     "model": "openai:gpt-4o-mini",
     "prompt_version": "2026-11-26.1",
@@ -24,6 +25,7 @@ def key(**changes: Any) -> str:
 @pytest.mark.parametrize(
     "change",
     [
+        {"scope": "shared"},
         {"operation": "key_points"},
         {"model": "openai:gpt-4o"},
         {"prompt_version": "2026-11-27.1"},
@@ -41,10 +43,10 @@ def test_the_same_inputs_give_the_same_key_whatever_the_dict_order() -> None:
     assert key(inputs=reordered) == key()
 
 
-def test_key_segments_let_scan_select_by_operation_model_and_prompt_version() -> None:
+def test_key_segments_let_scan_select_by_scope_operation_model_and_prompt_version() -> None:
     name = key()
-    prefix, namespace, operation, model, version, digest = name.split(":")
-    assert (prefix, namespace, operation) == ("app", "ai", "summarize")
+    prefix, namespace, scope, operation, model, version, digest = name.split(":")
+    assert (prefix, namespace, scope, operation) == ("app", "ai", BASE["scope"], "summarize")
     assert (model, version, len(digest)) == ("openai-gpt-4o-mini", "2026-11-26.1", 64)
 
 
@@ -52,6 +54,9 @@ def test_key_segments_let_scan_select_by_operation_model_and_prompt_version() ->
     ("scope", "matches"),
     [
         ({}, True),
+        ({"scope": BASE["scope"]}, True),
+        ({"scope": "shared"}, False),
+        ({"scope": "anonymous", "operation": "summarize"}, False),
         ({"operation": "summarize"}, True),
         ({"operation": "qa"}, False),
         ({"model": "openai:gpt-4o-mini"}, True),
@@ -81,6 +86,7 @@ def test_no_raw_input_and_no_glob_character_reaches_a_key(
     secret_text = f"secret {text}"
     name = ai_key(
         "app",
+        scope="anonymous",
         operation="qa",
         model=model,
         prompt_version=version,
@@ -89,7 +95,7 @@ def test_no_raw_input_and_no_glob_character_reaches_a_key(
     assert secret_text not in name
     assert "sk-do-not-leak" not in name
     assert not set("*?[]\\ ") & set(name)
-    assert name.count(":") == 5
+    assert name.count(":") == 6
 
 
 @given(st.text())

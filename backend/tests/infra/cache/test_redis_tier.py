@@ -183,11 +183,23 @@ async def test_invalidation_scans_only_the_matching_keys_of_its_prefix(
     names = []
     for operation in ("summarize", "summarize", "qa"):
         inputs = {"text": inputs["text"] + "!"}
-        key = ai_key(prefix, operation=operation, model="local", prompt_version="1", inputs=inputs)
+        key = ai_key(
+            prefix,
+            scope="shared",
+            operation=operation,
+            model="local",
+            prompt_version="1",
+            inputs=inputs,
+        )
         names.append(key.name)
         await cache.set(key.name, VALUE, ttl=60)
     outsider = ai_key(
-        f"{prefix}x", operation="summarize", model="local", prompt_version="1", inputs={}
+        f"{prefix}x",
+        scope="shared",
+        operation="summarize",
+        model="local",
+        prompt_version="1",
+        inputs={},
     )
     await other.set(outsider.name, VALUE, ttl=60)
     deleted = await cache.invalidate(ai_pattern(prefix, operation="summarize"))

@@ -25,6 +25,7 @@ from llm_starter_api.infra.cache.response_cache import ResponseCache
 from llm_starter_api.infra.cache.single_flight import SingleFlight
 from llm_starter_api.main import create_app
 from llm_starter_api.resources import Resources, storable
+from llm_starter_api.text.batch import owner_of
 from llm_starter_models import TextProcessingOperation as Op
 from llm_starter_models import TextProcessingRequest
 
@@ -133,7 +134,8 @@ async def test_a_dead_lock_holder_lock_expires_and_a_waiter_computes(
 ) -> None:
     clients, apps = two_instances
     resources: Resources = apps[0].state.resources
-    lock = resources.text_service.cache_key(TextProcessingRequest.model_validate(BODY)).lock_name
+    request = TextProcessingRequest.model_validate(BODY)
+    lock = resources.text_service.cache_key(request, owner=owner_of(API_KEY)).lock_name
     # A process took the lock for this request's key and died: nobody renews it.
     shared_sync.set(lock, "dead-holder", px=600_000)
     counting = CountingModel(gated=False)

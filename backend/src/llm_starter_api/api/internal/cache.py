@@ -68,11 +68,11 @@ class CacheMetricsResponse(BaseModel):
     tiers: dict[str, TierMetrics]
 
 
-_NARROWING = ("operation", "model", "prompt_version")
+_NARROWING = ("scope", "operation", "model", "prompt_version")
 
 
 class InvalidateRequest(BaseModel):
-    """What to delete: any of operation, model and prompt version, or everything with `all`."""
+    """What to delete: any of scope, operation, model and prompt version, or everything (`all`)."""
 
     # The cross-field rule, for clients and fuzzers: `all: true` alone, or at least one narrowing
     # field with `all` absent or false.
@@ -97,6 +97,13 @@ class InvalidateRequest(BaseModel):
         }
     )
 
+    scope: str | None = Field(
+        default=None,
+        pattern=r"^(anonymous|shared|[0-9a-f]{32})$",
+        description="whose answers: an API key's fingerprint (the first 32 hex digits of the "
+        "SHA-256 of the key), `anonymous` (the API running without keys) or `shared` "
+        "(CACHE_SCOPE=shared)",
+    )
     operation: TextProcessingOperation | None = None
     model: str | None = Field(default=None, min_length=1, max_length=200)
     prompt_version: str | None = Field(default=None, min_length=1, max_length=100)
@@ -104,9 +111,11 @@ class InvalidateRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_scope(self) -> Self:
-        narrowed = any(v is not None for v in (self.operation, self.model, self.prompt_version))
-        if narrowed == self.all:
-            raise ValueError("give operation, model and/or prompt_version, or all=true alone")
+        narrowing = (self.scope, self.operation, self.model, self.prompt_version)
+        if any(v is not None for v in narrowing) == self.all:
+            raise ValueError(
+                "give scope, operation, model and/or prompt_version, or all=true alone"
+            )
         return self
 
 
@@ -148,8 +157,9 @@ async def metrics(resources: ResourcesDep) -> CacheMetricsResponse:
 
 @router.post("/invalidate")
 async def invalidate(body: InvalidateRequest, resources: ResourcesDep) -> InvalidateResponse:
-    """Delete cached answers by operation, model and/or prompt version (SCAN, never KEYS)."""
+    """Delete cached answers by scope, operation, model and/or prompt version (SCAN, never KEYS)."""
     pattern, deleted = await resources.cache.invalidate(
+        scope=body.scope,
         operation=body.operation.value if body.operation else None,
         model=body.model,
         prompt_version=body.prompt_version,

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from llm_starter_api.api.v1.bodies import PARSED, check_media_type
 from llm_starter_api.errors import AppError
 from llm_starter_api.infra.security.auth import APIKeys, presented_key
+from llm_starter_api.text.batch import owner_of
 from llm_starter_api.text.service import TextService
 
 PATH = "/v1/text_processing/process"
@@ -62,7 +63,8 @@ def _answer(scope: Scope, body: bytes) -> bytes | None:
     connection = HTTPConnection(scope)
     app: FastAPI = scope["app"]
     keys: APIKeys = app.state.api_keys
-    if not keys.admit(presented_key(connection)):
+    key = presented_key(connection)
+    if not keys.admit(key):
         return None
     try:
         check_media_type(connection.headers.get("content-type", ""))
@@ -72,7 +74,8 @@ def _answer(scope: Scope, body: bytes) -> bytes | None:
     scope.setdefault("state", {})[PARSED] = request
     service: TextService = app.state.resources.text_service
     try:
-        response = service.cached(request)
+        # The owner the route would see (`require_api_key`): the cache scope of the answer.
+        response = service.cached(request, owner=owner_of(None if keys.open else key))
     except AppError:
         return None  # the route refuses it again, with the one error body
     # What FastAPI writes for the route's response model.

@@ -58,9 +58,11 @@ async def operations(settings: SettingsDep, http: Request) -> OperationsResponse
 
 
 @router.post("/process", openapi_extra=body_schema("ProcessRequest"))
-async def process(request: ProcessBody, service: TextServiceDep) -> TextProcessingResponse:
+async def process(
+    request: ProcessBody, service: TextServiceDep, key: CurrentKey
+) -> TextProcessingResponse:
     """Run one operation on one text."""
-    return await service.process(request)
+    return await service.process(request, owner=owner_of(key))
 
 
 async def _streamable(request: ProcessBody, service: TextServiceDep) -> TextProcessingRequest:

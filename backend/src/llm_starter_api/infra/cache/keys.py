@@ -20,7 +20,7 @@ def slug(value: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CacheKey:
-    """One key: `{prefix}:ai:{operation}:{model}:{prompt_version}:{digest}`."""
+    """One key: `{prefix}:ai:{scope}:{operation}:{model}:{prompt_version}:{digest}`."""
 
     name: str
     operation: str
@@ -36,32 +36,38 @@ class CacheKey:
 def ai_key(
     prefix: str,
     *,
+    scope: str,
     operation: str,
     model: str,
     prompt_version: str,
     inputs: Mapping[str, Any],
 ) -> CacheKey:
-    """The key of one AI answer; `inputs` (text, options, question...) reach it only hashed."""
+    """The key of one AI answer in `scope` (whose answers these are: the caller's tag, never a
+    secret); `inputs` (text, options, question...) reach it only hashed."""
     identity = {
+        "scope": scope,
         "operation": operation,
         "model": model,
         "prompt_version": prompt_version,
         "inputs": inputs,
     }
     digest = hashlib.sha256(orjson.dumps(identity, option=orjson.OPT_SORT_KEYS)).hexdigest()
-    segments = (prefix, "ai", slug(operation), slug(model), slug(prompt_version), digest)
+    tags = (slug(scope), slug(operation), slug(model), slug(prompt_version))
+    segments = (prefix, "ai", *tags, digest)
     return CacheKey(":".join(segments), operation)
 
 
 def ai_pattern(
     prefix: str,
     *,
+    scope: str | None = None,
     operation: str | None = None,
     model: str | None = None,
     prompt_version: str | None = None,
 ) -> str:
-    """A SCAN MATCH pattern for the answers of an operation, model and/or prompt version."""
+    """A SCAN MATCH pattern for the answers of a scope, operation, model and/or prompt version."""
     segments = [
-        slug(value) if value is not None else "*" for value in (operation, model, prompt_version)
+        slug(value) if value is not None else "*"
+        for value in (scope, operation, model, prompt_version)
     ]
     return ":".join((prefix, "ai", *segments, "*"))

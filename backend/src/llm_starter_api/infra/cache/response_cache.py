@@ -44,11 +44,22 @@ class ResponseCache:
         self._flight: SingleFlight[tuple[Value, bool]] = SingleFlight()
 
     def key(
-        self, *, operation: str, model: str, prompt_version: str, inputs: Mapping[str, Any]
+        self,
+        *,
+        scope: str,
+        operation: str,
+        model: str,
+        prompt_version: str,
+        inputs: Mapping[str, Any],
     ) -> CacheKey:
-        """The key of one answer under this cache's prefix."""
+        """The key of one answer in `scope` under this cache's prefix.
+
+        The scope is the caller's to choose (e.g. an owner tag): answers, single flights and locks
+        of one scope never serve another.
+        """
         return ai_key(
             self.prefix,
+            scope=scope,
             operation=operation,
             model=model,
             prompt_version=prompt_version,
@@ -138,13 +149,18 @@ class ResponseCache:
     async def invalidate(
         self,
         *,
+        scope: str | None = None,
         operation: str | None = None,
         model: str | None = None,
         prompt_version: str | None = None,
     ) -> tuple[str, Invalidated]:
-        """Delete the answers of an operation, model and/or prompt version (all when none given)."""
+        """Delete the answers of a scope, operation, model and/or prompt version (all when none)."""
         pattern = ai_pattern(
-            self.prefix, operation=operation, model=model, prompt_version=prompt_version
+            self.prefix,
+            scope=scope,
+            operation=operation,
+            model=model,
+            prompt_version=prompt_version,
         )
         if self.cache is None:
             return pattern, Invalidated()
