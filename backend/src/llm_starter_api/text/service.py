@@ -5,6 +5,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -34,6 +35,22 @@ type CacheScope = Literal["key", "shared"]
 
 SHARED_SCOPE = "shared"
 """The one cache scope of every caller under CACHE_SCOPE=shared."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A request checked and keyed for one owner: the work a cache lookup needs, done once.
+
+    `TextService.lookup` makes it (CachedAnswers, ahead of the route); `process` takes it instead of
+    checking, building the task and hashing the text a second time on a miss.
+    """
+
+    request: TextProcessingRequest
+    owner: str
+    flagged: bool
+    operation: Operation
+    task: Task
+    key: CacheKey
 
 
 class TextService:
@@ -123,7 +140,9 @@ class TextService:
     def cache_key(self, request: TextProcessingRequest, *, owner: str) -> CacheKey:
         """The cache key: the caller's scope and everything that changes the answer (user_metadata
         does not)."""
-        operation, task = self._task(request)
+        return self._key(*self._task(request), owner=owner)
+
+    def _key(self, operation: Operation, task: Task, *, owner: str) -> CacheKey:
         return self.cache.key(
             scope=self.scope_of(owner),
             operation=operation.id,
@@ -132,17 +151,26 @@ class TextService:
             inputs={"text": task.document, "question": task.question, "options": task.options},
         )
 
+    def prepare(self, request: TextProcessingRequest, *, owner: str) -> Prepared:
+        """Refuse what `check` refuses, then build the task and the cache key, once."""
+        flagged = self.check(request)
+        operation, task = self._task(request)
+        key = self._key(operation, task, owner=owner)
+        return Prepared(request, owner, flagged, operation, task, key)
+
     async def process(
-        self, request: TextProcessingRequest, *, owner: str
+        self, request: TextProcessingRequest, *, owner: str, prepared: Prepared | None = None
     ) -> TextProcessingResponse:
         """Process one request for `owner` (`owner_of` its API key), from the cache when it can;
-        provider failures become 503 or 502."""
-        flagged = self.check(request)
+        provider failures become 503 or 502. `prepared`, from `lookup` on this very request and
+        owner, saves doing that work again."""
         started = time.perf_counter()
-        key = self.cache_key(request, owner=owner)
+        if prepared is None or prepared.request is not request or prepared.owner != owner:
+            prepared = self.prepare(request, owner=owner)
+        ready = prepared
         value, hit = await self.cache.get_or_compute(
-            key,
-            lambda: self._run(request, started, flagged),
+            ready.key,
+            lambda: self._run(ready, started),
             admit=self.admission.admit if self.admission is not None else None,
         )
         return _as_hit(value, started) if hit else TextProcessingResponse.model_validate(value)
@@ -154,16 +182,19 @@ class TextService:
 
         Never calls a model nor waits on a store; refuses what `process` refuses.
         """
-        self.check(request)
-        started = time.perf_counter()
-        if (value := self.cache.peek(self.cache_key(request, owner=owner))) is None:
-            return None
-        return _as_hit(value, started)
+        return self.lookup(request, owner=owner)[1]
 
-    async def _run(
-        self, request: TextProcessingRequest, started: float, flagged: bool = False
-    ) -> dict[str, Any]:
-        operation, task = self._task(request)
+    def lookup(
+        self, request: TextProcessingRequest, *, owner: str
+    ) -> tuple[Prepared, TextProcessingResponse | None]:
+        """`cached`, and the prepared request to hand to `process` when it finds nothing."""
+        started = time.perf_counter()
+        prepared = self.prepare(request, owner=owner)
+        value = self.cache.peek(prepared.key)
+        return prepared, None if value is None else _as_hit(value, started)
+
+    async def _run(self, prepared: Prepared, started: float) -> dict[str, Any]:
+        request, operation, task = prepared.request, prepared.operation, prepared.task
         try:
             with asking(task):
                 # Deadline, retries, breakers and fallback models: the resilience layer's job.
@@ -175,7 +206,7 @@ class TextService:
         except (TimeoutError, AgentRunError) as exc:
             raise self._failed(exc) from exc
         metadata = self._metadata(request, answer.value.usage, answer.model_id)
-        if flagged:
+        if prepared.flagged:
             metadata["injection_flagged"] = True
         if answer.degraded:
             metadata["degraded"] = True  # a fallback model answered: the cache skips these

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 
 from llm_starter_api.api.v1.cached_answers import PATH
 from llm_starter_api.main import create_app
-from llm_starter_api.text.service import TextService
+from llm_starter_api.text.service import Prepared, TextService
 from llm_starter_models import TextProcessingRequest, TextProcessingResponse
 
 BODY = {
@@ -35,9 +35,11 @@ def count_routed(app: FastAPI, routed: list[str]) -> None:
     service: TextService = app.state.resources.text_service
     process = service.process
 
-    async def counting(request: TextProcessingRequest, *, owner: str) -> TextProcessingResponse:
+    async def counting(
+        request: TextProcessingRequest, *, owner: str, prepared: Prepared | None = None
+    ) -> TextProcessingResponse:
         routed.append(request.operation)
-        return await process(request, owner=owner)
+        return await process(request, owner=owner, prepared=prepared)
 
     service.process = counting  # type: ignore[method-assign]
 
@@ -181,3 +183,32 @@ async def test_a_memory_hit_is_byte_for_byte_the_route_s_hit(make_client: Client
     assert from_redis.json()["cache_hit"] is True
     assert _without_timing(from_memory.content) == _without_timing(from_redis.content)
     assert set(from_memory.headers) == set(from_redis.headers)
+
+
+async def test_a_miss_is_checked_and_keyed_once() -> None:
+    app = create_app(make_settings())
+    async with serve(app) as client:
+        service: TextService = app.state.resources.text_service
+        prepare = service.prepare
+        prepared: list[Prepared] = []
+
+        def counting(request: TextProcessingRequest, *, owner: str) -> Prepared:
+            prepared.append(prepare(request, owner=owner))
+            return prepared[-1]
+
+        service.prepare = counting  # type: ignore[method-assign]
+        response = await client.post(PATH, json={**BODY, "text": BODY["text"] + " Once."})
+    assert response.status_code == 200
+    assert response.json()["cache_hit"] is False
+    assert len(prepared) == 1  # the lookup ahead of the route; the route's process reused it
+
+
+async def test_overridden_dependencies_leave_every_answer_to_the_route() -> None:
+    app = create_app(make_settings())
+    routed: list[str] = []
+    async with counted(app, routed) as client:
+        first = await client.post(PATH, json=BODY)
+        app.dependency_overrides[str] = str  # any override: the fast path cannot honour it
+        second = await client.post(PATH, json=BODY)
+    assert (first.json()["cache_hit"], second.json()["cache_hit"]) == (False, True)
+    assert routed == ["summarize", "summarize"]

@@ -19,6 +19,8 @@ from llm_starter_models import BatchTextProcessingRequest, TextProcessingRequest
 
 PARSED = "parsed_body"
 """Where in the request's state a body parsed ahead of the route is kept."""
+PREPARED = "prepared_body"
+"""Where CachedAnswers leaves the checked and keyed request (`TextService.lookup`) for the route."""
 
 
 class UnsupportedMediaType(AppError):

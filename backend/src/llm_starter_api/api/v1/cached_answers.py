@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from llm_starter_api.api.v1.bodies import PARSED, check_media_type
+from llm_starter_api.api.v1.bodies import PARSED, PREPARED, check_media_type
 from llm_starter_api.errors import AppError
 from llm_starter_api.infra.security.auth import APIKeys, presented_key
 from llm_starter_api.text.batch import owner_of
@@ -60,8 +60,10 @@ def _answer(scope: Scope, body: bytes) -> bytes | None:
 
     A body it parsed is left in the request's state for the route: parsed once per request.
     """
-    connection = HTTPConnection(scope)
     app: FastAPI = scope["app"]
+    if app.dependency_overrides:
+        return None  # the route's dependencies are replaced (tests): only the route knows them
+    connection = HTTPConnection(scope)
     keys: APIKeys = app.state.api_keys
     key = presented_key(connection)
     if not keys.admit(key):
@@ -71,13 +73,15 @@ def _answer(scope: Scope, body: bytes) -> bytes | None:
         request = app.state.operations.parse(body)
     except (AppError, ValidationError):
         return None
-    scope.setdefault("state", {})[PARSED] = request
+    state = scope.setdefault("state", {})
+    state[PARSED] = request
     service: TextService = app.state.resources.text_service
     try:
         # The owner the route would see (`require_api_key`): the cache scope of the answer.
-        response = service.cached(request, owner=owner_of(None if keys.open else key))
+        prepared, response = service.lookup(request, owner=owner_of(None if keys.open else key))
     except AppError:
         return None  # the route refuses it again, with the one error body
+    state[PREPARED] = prepared  # a miss: the route's `process` takes it, checked and keyed
     # What FastAPI writes for the route's response model.
     return None if response is None else response.model_dump_json(by_alias=True).encode()
 

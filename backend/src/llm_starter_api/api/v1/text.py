@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from llm_starter_api.api.v1 import health
-from llm_starter_api.api.v1.bodies import BatchBody, ProcessBody, body_schema
+from llm_starter_api.api.v1.bodies import PREPARED, BatchBody, ProcessBody, body_schema
 from llm_starter_api.deps import (
     BatchRunnerDep,
     CurrentKey,
@@ -59,10 +59,11 @@ async def operations(settings: SettingsDep, http: Request) -> OperationsResponse
 
 @router.post("/process", openapi_extra=body_schema("ProcessRequest"))
 async def process(
-    request: ProcessBody, service: TextServiceDep, key: CurrentKey
+    request: ProcessBody, service: TextServiceDep, key: CurrentKey, http: Request
 ) -> TextProcessingResponse:
     """Run one operation on one text."""
-    return await service.process(request, owner=owner_of(key))
+    prepared = http.scope.get("state", {}).get(PREPARED)
+    return await service.process(request, owner=owner_of(key), prepared=prepared)
 
 
 async def _streamable(request: ProcessBody, service: TextServiceDep) -> TextProcessingRequest:
