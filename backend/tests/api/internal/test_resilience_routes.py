@@ -44,11 +44,15 @@ async def test_config_shows_the_effective_strategy_of_each_operation(
     make_client: ClientFactory,
 ) -> None:
     async with make_client(
-        resilience_preset="production", llm_fallback_models="local,ollama:llama3.2"
+        resilience_preset="production",
+        llm_fallback_models="local,ollama:llama3.2",
+        llm_output_modes={"local": "native"},
     ) as client:
         config = (await client.get(f"{BASE}/config")).json()
 
     assert config["preset"] == "production"
+    # As set; ollama:llama3.2 still probes (auto) until a structured answer teaches it a mode.
+    assert config["output_modes"] == {"local": "native", "ollama:llama3.2": "auto"}
     assert config["models"] == ["local", "ollama:llama3.2"]  # LLM_MODEL is not repeated
     assert config["breaker_state"] == "memory"
     assert config["operations"]["sentiment"] == STRATEGIES["aggressive"].as_dict()
