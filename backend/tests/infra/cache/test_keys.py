@@ -73,6 +73,12 @@ def test_patterns_of_one_prefix_never_reach_another_prefix() -> None:
     assert not fnmatchcase(ai_key("other", **BASE).name, ai_pattern("app"))
 
 
+def test_each_scope_has_its_own_lock() -> None:
+    locks = {ai_key("app", **(BASE | {"scope": scope})).lock_name for scope in ("a", "b", "shared")}
+    assert len(locks) == 3
+    assert ai_key("app", **BASE).lock_name.startswith(f"app:lock:{BASE['scope']}:")
+
+
 def test_the_lock_lives_outside_the_namespace_invalidation_scans() -> None:
     lock = ai_key("app", **BASE).lock_name
     assert lock.startswith("app:lock:")
