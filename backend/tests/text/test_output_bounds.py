@@ -6,7 +6,7 @@ import pytest
 from apitest import ClientFactory
 from pydantic import BaseModel, ValidationError
 
-from llm_starter_api.text.operations import key_points, questions
+from llm_starter_api.text.operations import key_points, questions, sentiment
 from llm_starter_api.text.operations.base import Operation
 
 
@@ -55,3 +55,11 @@ async def test_the_service_asks_for_the_requested_count(make_client: ClientFacto
         answer = (await client.post("/v1/text_processing/process", json=body)).json()
     assert 1 <= len(answer["key_points"]) <= 2
     assert answer["metadata"]["prompt_version"] == key_points.OPERATION.prompt_version
+
+
+def test_sentiment_bounds_its_explanation_within_its_cap() -> None:
+    schema = sentiment.OPERATION.output_type({}).model_json_schema()
+    bound = schema["properties"]["explanation"]["maxLength"]
+    assert bound == sentiment.EXPLANATION_CHARACTERS
+    assert sentiment.OPERATION.output_tokens({}) >= bound
+    assert schema["title"] == "SentimentResult"
