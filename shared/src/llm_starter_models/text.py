@@ -115,8 +115,21 @@ ProcessText = Annotated[
 ]
 """A text to process: valid Unicode with MIN_TEXT_LENGTH characters of content."""
 
-Question = Annotated[UnicodeStr, StringConstraints(max_length=MAX_QUESTION_LENGTH)]
-"""A question about the text."""
+
+def _question_fits(question: str) -> str:
+    # Checked here rather than by a length constraint, which pydantic would apply to the validated
+    # value generically and report in "items".
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise ValueError(f"must be at most {MAX_QUESTION_LENGTH} characters, not {len(question)}")
+    return question
+
+
+Question = Annotated[
+    UnicodeStr,
+    AfterValidator(_question_fits),
+    Field(json_schema_extra={"maxLength": MAX_QUESTION_LENGTH}),
+]
+"""A question about the text, of at most MAX_QUESTION_LENGTH characters."""
 
 
 MAX_METADATA_DEPTH = 32
