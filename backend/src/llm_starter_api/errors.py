@@ -14,6 +14,11 @@ from llm_starter_models import ErrorResponse
 
 logger = logging.getLogger(__name__)
 
+HTTP_ERROR_CODES = {404: "not_found", 405: "method_not_allowed"}
+"""The `error_code` of the framework's own refusals (unknown route, method not allowed)."""
+HTTP_ERROR_FALLBACK = "http_error"
+"""Any other refusal raised by the framework itself; no route of ours raises one."""
+
 _METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
@@ -202,7 +207,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    code = HTTP_ERROR_CODES.get(exc.status_code, HTTP_ERROR_FALLBACK)
     headers = exc.headers
     if exc.status_code == 405:
         # Starlette's Allow names the first route matching the path; a path may have several.

@@ -12,6 +12,7 @@ from llm_starter_api import __version__
 from llm_starter_api.api import internal, v1
 from llm_starter_api.api.docs import install_docs
 from llm_starter_api.api.internal.monitoring import metrics_router
+from llm_starter_api.api.openapi import add_links, bounded_request_schemas
 from llm_starter_api.api.route_classes import ROUTE_CLASSES
 from llm_starter_api.api.v1.cached_answers import CachedAnswers
 from llm_starter_api.config import Settings, load_settings
@@ -103,8 +104,14 @@ def _openapi_with_json_errors(app: FastAPI) -> dict[str, Any]:
     schema = FastAPI.openapi(app)  # builds and keeps it in app.openapi_schema
     # The text routes read their bodies through the operation registry (api/v1/bodies.py).
     schema.setdefault("components", {}).setdefault("schemas", {}).update(
-        app.state.operations.openapi_schemas()
+        bounded_request_schemas(
+            app.state.operations.openapi_schemas(),
+            max_text_length=app.state.settings.max_text_length,
+            max_batch_size=app.state.settings.max_batch_size,
+            streaming=[op.id for op in app.state.operations if op.streams],
+        )
     )
+    add_links(schema)
     # FastAPI gives a route's extra responses the route's media type (text/event-stream for
     # streams); errors never stream, they are the one JSON error body.
     for operation in (op for path in schema["paths"].values() for op in path.values()):

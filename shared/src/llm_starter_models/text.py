@@ -8,6 +8,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -18,7 +19,11 @@ from pydantic_core import PydanticSerializationError, to_json
 MIN_TEXT_LENGTH = 10
 """Shortest accepted text, counted after stripping surrounding whitespace."""
 
-TEXT_PATTERN = rf"^\s*\S[\s\S]{{{MIN_TEXT_LENGTH - 2},}}\S\s*$"
+BLANK = r"\t\n\u000b\f\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""What `str.strip()` strips, spelled for any regex dialect (ECMA's whitespace class differs: it
+has U+FEFF and lacks U+001C-U+001F and U+0085)."""
+
+TEXT_PATTERN = rf"^[{BLANK}]*[^{BLANK}][\s\S]{{{MIN_TEXT_LENGTH - 2},}}[^{BLANK}][{BLANK}]*$"
 """The same rule as JSON Schema can say it: MIN_TEXT_LENGTH characters from the first non-blank to
 the last (the validator applies it; the pattern tells schema-driven clients)."""
 
@@ -34,15 +39,28 @@ OPTION_LIMITS: dict[str, tuple[int, int]] = {
 }
 """Inclusive (minimum, maximum) of each processing option."""
 
+
+def _integral(value: object) -> object:
+    # JSON Schema counts 12.0 as an integer, so a schema-driven client may send it; true or "12"
+    # stay refused (strict).
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+_Integral = BeforeValidator(_integral)
 _BoundedMaxLength = Annotated[
-    int, Field(ge=OPTION_LIMITS["max_length"][0], le=OPTION_LIMITS["max_length"][1], strict=True)
+    int,
+    Field(ge=OPTION_LIMITS["max_length"][0], le=OPTION_LIMITS["max_length"][1], strict=True),
+    _Integral,
 ]
 _BoundedMaxPoints = Annotated[
-    int, Field(ge=OPTION_LIMITS["max_points"][0], le=OPTION_LIMITS["max_points"][1], strict=True)
+    int,
+    Field(ge=OPTION_LIMITS["max_points"][0], le=OPTION_LIMITS["max_points"][1], strict=True),
+    _Integral,
 ]
 _BoundedNumQuestions = Annotated[
     int,
     Field(ge=OPTION_LIMITS["num_questions"][0], le=OPTION_LIMITS["num_questions"][1], strict=True),
+    _Integral,
 ]
 
 
@@ -115,8 +133,21 @@ ProcessText = Annotated[
 ]
 """A text to process: valid Unicode with MIN_TEXT_LENGTH characters of content."""
 
-Question = Annotated[UnicodeStr, StringConstraints(max_length=MAX_QUESTION_LENGTH)]
-"""A question about the text."""
+
+def _question_fits(question: str) -> str:
+    # Checked here rather than by a length constraint, which pydantic would apply to the validated
+    # value generically and report in "items".
+    if len(question) > MAX_QUESTION_LENGTH:
+        raise ValueError(f"must be at most {MAX_QUESTION_LENGTH} characters, not {len(question)}")
+    return question
+
+
+Question = Annotated[
+    UnicodeStr,
+    AfterValidator(_question_fits),
+    Field(json_schema_extra={"maxLength": MAX_QUESTION_LENGTH}),
+]
+"""A question about the text, of at most MAX_QUESTION_LENGTH characters."""
 
 
 MAX_METADATA_DEPTH = 32

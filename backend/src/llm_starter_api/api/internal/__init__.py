@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from llm_starter_api import __version__
 from llm_starter_api.api.internal import cache, monitoring, resilience
+from llm_starter_api.api.strict_json import StrictJsonRoute
 from llm_starter_api.config import Settings
 from llm_starter_api.deps import SettingsDep, require_admin_key
 from llm_starter_api.errors import error_responses
@@ -16,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(
     prefix="/internal",
+    route_class=StrictJsonRoute,
     tags=["internal"],
     dependencies=[Depends(require_admin_key)],
     responses=error_responses(

@@ -5,10 +5,11 @@ from typing import Any, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from llm_starter_api.api.strict_json import StrictJsonRoute
 from llm_starter_api.deps import ResourcesDep, SettingsDep
 from llm_starter_models import TextProcessingOperation
 
-router = APIRouter(prefix="/cache")
+router = APIRouter(prefix="/cache", route_class=StrictJsonRoute)
 
 
 class SecurityConfiguration(BaseModel):

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
+from llm_starter_api.api.strict_json import StrictJsonRoute
 from llm_starter_api.deps import ResourcesDep, SettingsDep, require_api_key
 from llm_starter_api.infra.monitoring.metrics import (
     CONTENT_TYPE,
@@ -15,7 +16,7 @@ from llm_starter_api.infra.monitoring.metrics import (
 from llm_starter_api.infra.monitoring.summary import summarize
 from llm_starter_api.resources import Resources
 
-router = APIRouter(prefix="/monitoring")
+router = APIRouter(prefix="/monitoring", route_class=StrictJsonRoute)
 
 # Not under /internal: scraping must work in production, where /internal is off by default.
 metrics_router = APIRouter(tags=["monitoring"], dependencies=[Depends(require_api_key)])

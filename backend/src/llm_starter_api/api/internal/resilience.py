@@ -6,11 +6,12 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from llm_starter_api.api.strict_json import StrictJsonRoute
 from llm_starter_api.deps import ResourcesDep
 from llm_starter_api.errors import NotFound, error_responses
 from llm_starter_api.infra.resilience.breaker import BreakerState, CircuitBreaker
 
-router = APIRouter(prefix="/resilience")
+router = APIRouter(prefix="/resilience", route_class=StrictJsonRoute)
 
 
 class ResilienceHealth(BaseModel):

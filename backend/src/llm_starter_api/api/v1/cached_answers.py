@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from llm_starter_api.api.v1.bodies import PARSED, PREPARED, check_media_type
+from llm_starter_api.api.strict_json import check_media_type
+from llm_starter_api.api.v1.bodies import PARSED, PREPARED
 from llm_starter_api.errors import AppError
 from llm_starter_api.infra.security.auth import APIKeys, presented_key
 from llm_starter_api.text.batch import owner_of

@@ -105,7 +105,13 @@ async def get_job(job_id: str, jobs: JobsDep, key: CurrentKey, request: Request)
     return _body(request, _found(view, job_id))
 
 
-@router.delete("/{job_id}")
+@router.post("/{job_id}/cancel")
+@router.delete(
+    "/{job_id}",
+    deprecated=True,
+    description="The same as POST /jobs/{job_id}/cancel, kept for existing clients: the job is "
+    "cancelled, not deleted, and stays readable (state `cancelled`) until it expires.",
+)
 async def cancel_job(job_id: str, jobs: JobsDep, key: CurrentKey, request: Request) -> JobResponse:
     """Cancel the job; item outcomes stored so far stay readable."""
     view = await jobs.cancel(job_id, owner=owner_of(key)) if _JOB_ID.fullmatch(job_id) else None

@@ -75,7 +75,7 @@ async def _streamable(request: ProcessBody, service: TextServiceDep) -> TextProc
 @router.post(
     "/process/stream",
     response_class=EventSourceResponse,
-    openapi_extra=body_schema("ProcessRequest"),
+    openapi_extra=body_schema("StreamRequest"),
 )
 async def process_stream(
     request: Annotated[TextProcessingRequest, Depends(_streamable)],
