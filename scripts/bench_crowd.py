@@ -1,6 +1,6 @@
 """A crowd of slow model calls: every request a cache miss, a provider that answers after 2 s.
 
-    make bench-crowd [ARGS="--connections 50 200 800 --workers 1 2 --seconds 20 --settle 60"]
+    make bench-crowd [ARGS="--connections 50 200 800 --workers 1 2 --seconds 20 --settle 60 --retry-after"]
 
 Needs wrk and redis-server. Starts a redis-server of its own, a fake OpenAI-compatible provider that
 answers every chat completion after --delay seconds (scripts/redis_burst.py's), and the API with
@@ -137,7 +137,7 @@ def drain(url: str) -> None:
             found = re.search(rb"^llm_calls_in_flight(?:\{[^}]*\})? (\S+)$", response.read(), re.M)
         return found is not None and float(found.group(1)) == 0
 
-    wait(idle, "the last crowd's calls to end")
+    wait(idle, "the last crowd's calls to end", seconds=180)
 
 
 def rss_mb(pid: int) -> float:
@@ -242,9 +242,9 @@ def run(args: argparse.Namespace, workers: int, provider_url: str, workdir: Path
             prober = threading.Thread(
                 target=probe_refusals, args=(api_port, stop, probe, unrefused)
             )
+            drain(url)
             if connections == max(args.connections):
                 prober.start()
-            drain(url)
             try:
                 load = wrk(
                     url,
