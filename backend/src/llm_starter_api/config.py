@@ -28,6 +28,7 @@ from llm_starter_api.config_values import (
     parse_overrides,
     uses_tls,
 )
+from llm_starter_models.settings_errors import describe_invalid_settings
 
 type Environment = Literal["development", "testing", "production"]
 
@@ -396,8 +397,4 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors(include_url=False, include_input=False):
-            variable = "_".join(str(part) for part in error["loc"]).upper() or "configuration"
-            lines.append(f"  {variable}: {error['msg']}")
-        raise ConfigError("Invalid configuration:\n" + "\n".join(lines)) from None
+        raise ConfigError(describe_invalid_settings(exc)) from None

@@ -3,6 +3,8 @@
 from pydantic import Field, HttpUrl, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from llm_starter_models.settings_errors import describe_invalid_settings
+
 
 class ConfigError(Exception):
     """Invalid configuration; the message names each bad variable."""
@@ -31,8 +33,4 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors(include_url=False, include_input=False):
-            variable = "_".join(str(part) for part in error["loc"]).upper() or "configuration"
-            lines.append(f"  {variable}: {error['msg']}")
-        raise ConfigError("Invalid configuration:\n" + "\n".join(lines)) from None
+        raise ConfigError(describe_invalid_settings(exc)) from None
